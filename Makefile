@@ -1,0 +1,59 @@
+# PSKS Hub: `make run` (set up, migrate, load regions and demo data, serve) and `make test`.
+# Python 3.12 or newer is required (Django 6.1); override the search with `make run PYTHON=/path/to/python3.13`.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+export DEBUG ?= 1
+
+# The first interpreter of 3.12+ found: PYTHON if given, then the usual names, then pyenv's versions.
+CANDIDATES := python3.14 python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) python3
+BOOTSTRAP_PYTHON := $(or $(PYTHON),$(firstword $(foreach c,$(CANDIDATES),$(shell $(c) -c 'import sys; print(sys.executable) if sys.version_info >= (3, 12) else None' 2>/dev/null))))
+
+.PHONY: setup run test worker lint format check-python clean
+
+check-python:
+	@if [ -z "$(BOOTSTRAP_PYTHON)" ]; then \
+	  echo "PSKS Hub needs Python 3.12 or newer (Django 6.1), and none was found."; \
+	  echo "Install one, e.g. 'pyenv install 3.13' or your system's python3.13 package,"; \
+	  echo "or point to it: make run PYTHON=/path/to/python3.13"; \
+	  exit 1; \
+	fi
+
+$(VENV)/.installed: requirements.txt | check-python
+	@test -x $(PY) || { echo "Creating $(VENV) with $(BOOTSTRAP_PYTHON)"; $(BOOTSTRAP_PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18 or newer (e.g. 'apt-get install nodejs npm')."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+locale/.compiled: $(wildcard locale/*/LC_MESSAGES/django.po) | $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext (e.g. 'apt-get install gettext')."; exit 1; }
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed locale/.compiled
+
+run: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_regions
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST)
+
+test: setup
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles locale/.compiled

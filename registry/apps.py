@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "registry"
+    verbose_name = _("Registri PSKS")
+
+    def ready(self) -> None:
+        from registry import scoping  # noqa: F401  (registers the scoping rules)

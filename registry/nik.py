@@ -1,0 +1,131 @@
+"""NIK (Nomor Induk Kependudukan): `PP KK CC DDMMYY SSSS`, glossary §7.1.
+
+Errors refuse the number; warnings are shown to the officer, who must confirm them before
+saving, because a NIK is never re-issued to fix a wrong date, sex or kecamatan code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from regions.reference import district_prefixes, province_names
+
+MALE = "L"
+FEMALE = "P"
+
+
+@dataclass(frozen=True)
+class NikInfo:
+    nik: str
+    province_code: str
+    district_prefix: str
+    birth_date: dt.date
+    sex: str
+
+    @property
+    def birth_day_month_year2(self) -> tuple[int, int, int]:
+        return (self.birth_date.day, self.birth_date.month, self.birth_date.year % 100)
+
+
+def clean_nik_input(value) -> str:
+    """Digits typed with spaces or dots (`3604 0512 …`) are accepted as the digits alone."""
+    return re.sub(r"[\s.\-]", "", str(value or ""))
+
+
+def parse_nik(value: str, *, today: dt.date | None = None) -> NikInfo:
+    """Check a NIK and return what it says; ValidationError with one clear message per failure."""
+    nik = clean_nik_input(value)
+    if not nik.isdigit():
+        bad = "".join(sorted({c for c in nik if not c.isdigit()}))
+        raise ValidationError(
+            gettext_lazy("NIK hanya boleh berisi angka; ditemukan: %(chars)s."), code="nik_chars", params={"chars": bad}
+        )
+    if len(nik) != 16:
+        raise ValidationError(
+            gettext_lazy("NIK harus 16 digit; tertulis %(count)d digit."),
+            code="nik_length",
+            params={"count": len(nik)},
+        )
+    if nik[:2] not in province_names():
+        raise ValidationError(
+            gettext_lazy("Dua digit pertama NIK (%(code)s) bukan kode provinsi yang ada."),
+            code="nik_province",
+            params={"code": nik[:2]},
+        )
+    day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    sex = MALE
+    if day > 40:
+        day -= 40
+        sex = FEMALE
+    today = today or timezone.localdate()
+    year = 2000 + year2 if 2000 + year2 <= today.year else 1900 + year2
+    try:
+        birth_date = dt.date(year, month, day)
+    except ValueError:
+        raise ValidationError(
+            gettext_lazy("Digit 7–12 NIK (%(part)s) bukan tanggal lahir yang sah."),
+            code="nik_date",
+            params={"part": nik[6:12]},
+        ) from None
+    if birth_date > today:
+        raise ValidationError(
+            gettext_lazy("Tanggal lahir pada NIK (%(date)s) ada di masa depan."),
+            code="nik_future",
+            params={"date": formats.date_format(birth_date, "SHORT_DATE_FORMAT")},
+        )
+    return NikInfo(nik=nik, province_code=nik[:2], district_prefix=nik[:6], birth_date=birth_date, sex=sex)
+
+
+def validate_nik(value: str) -> None:
+    """Model-field validator: the hard rules only."""
+    parse_nik(value)
+
+
+def nik_warnings(info: NikInfo, *, sex: str | None, birth_date: dt.date | None) -> list[str]:
+    """What an officer must confirm: the NIK disagrees with the form, or its kecamatan code is unknown."""
+    warnings = []
+    if info.district_prefix not in district_prefixes():
+        warnings.append(
+            _(
+                "Kode kecamatan pada NIK (%(code)s) tidak ada dalam daftar kecamatan nasional saat ini. "
+                "Periksa kembali; NIK bisa berasal dari sebelum pemekaran wilayah."
+            )
+            % {"code": info.district_prefix}
+        )
+    if sex and sex != info.sex:
+        labels = {MALE: _("laki-laki"), FEMALE: _("perempuan")}
+        warnings.append(
+            _("Menurut NIK jenis kelaminnya %(nik)s, tetapi formulir menyatakan %(form)s.")
+            % {"nik": labels[info.sex], "form": labels.get(sex, sex)}
+        )
+    if birth_date and (birth_date.day, birth_date.month, birth_date.year % 100) != info.birth_day_month_year2:
+        warnings.append(
+            _("Menurut NIK tanggal lahirnya %(nik)s, tetapi formulir menyatakan %(form)s.")
+            % {
+                "nik": info.birth_date.strftime("%d-%m-") + f"{info.birth_date.year % 100:02d}",
+                "form": birth_date.strftime("%d-%m-%Y"),
+            }
+        )
+    return warnings
+
+
+def mask_nik(nik: str) -> str:
+    """`3604051203850012` → `3604••••••••0012`: region and serial visible, birth date hidden."""
+    if not nik:
+        return ""
+    if len(nik) < 8:
+        return "•" * len(nik)
+    return nik[:4] + "•" * (len(nik) - 8) + nik[-4:]
+
+
+def build_nik(district_code: str, birth_date: dt.date, sex: str, serial: int) -> str:
+    """The NIK a person of this kecamatan, birth date and sex would get (demo data, tests, benchmarks)."""
+    day = birth_date.day + (40 if sex == FEMALE else 0)
+    return f"{district_code.replace('.', '')}{day:02d}{birth_date:%m}{birth_date.year % 100:02d}{serial:04d}"
