@@ -5,7 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
-export DEBUG ?= 1
+# Development commands run with DEBUG on unless the environment says otherwise.
+DEV := DEBUG=$${DEBUG:-1}
 
 # The first interpreter of 3.12+ found: PYTHON if given, then the usual names, then pyenv's versions.
 CANDIDATES := python3.14 python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) python3
@@ -33,16 +34,16 @@ node_modules/.installed: package.json package-lock.json
 
 locale/.compiled: $(wildcard locale/*/LC_MESSAGES/django.po) | $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext (e.g. 'apt-get install gettext')."; exit 1; }
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(DEV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	@touch $@
 
 setup: $(VENV)/.installed node_modules/.installed locale/.compiled
 
 run: setup
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_regions
-	$(PY) manage.py load_demo
-	$(PY) manage.py runserver $(HOST)
+	$(DEV) $(PY) manage.py migrate --no-input
+	$(DEV) $(PY) manage.py load_regions
+	$(DEV) $(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py runserver $(HOST)
 
 test: setup
 	$(VENV)/bin/pytest

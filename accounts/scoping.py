@@ -15,7 +15,12 @@ def _manages_accounts(user) -> bool:
 
 @rule(User)
 def users_for(user) -> QuerySet[User]:
-    return User.objects.all() if _manages_accounts(user) else User.objects.none()
+    if not _manages_accounts(user):
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    # A superuser's account is out of reach of anyone who is not one: its password page would hand it over.
+    return User.objects.filter(is_superuser=False)
 
 
 @rule(RoleAssignment)

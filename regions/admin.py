@@ -31,6 +31,9 @@ class RegencyAdmin(ReadOnlyRegionAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "code"]
 
+    def get_search_results(self, request, queryset, search_term):
+        return _search_regions(super(), request, queryset, search_term)
+
 
 @admin.register(District)
 class DistrictAdmin(ReadOnlyRegionAdmin):

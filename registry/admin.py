@@ -6,9 +6,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from pskshub.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from pskshub.admin_scoping import RowLabelsInlineFormSet, ScopedModelAdmin, ScopedTabularInline
 from pskshub.scoping import visible
-from regions.models import District, Regency
+from regions.models import District, Regency, regency_code_of
 from registry import services
 from registry.forms import PersonForm
 from registry.models import Institution, Membership, Person, PsksType, ServiceField, Verification
@@ -27,6 +27,26 @@ class RegencyFilter(admin.SimpleListFilter):
             return []
         return [(r.code, r.name) for r in regencies]
 
+    def has_output(self) -> bool:
+        return bool(self.value()) or super().has_output()  # a chosen value is applied even with no list
+
+    def choices(self, changelist):
+        """Choosing another kabupaten/kota drops the kecamatan chosen in the previous one."""
+        keep_out = [self.parameter_name, DistrictFilter.parameter_name]
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=keep_out),
+            "display": _("Semua"),
+        }
+        for code, name in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(code),
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: code}, [DistrictFilter.parameter_name]
+                ),
+                "display": name,
+            }
+
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(regency_id=self.value())
@@ -41,12 +61,16 @@ class DistrictFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         districts = visible(request.user, District)
-        regency = request.GET.get(RegencyFilter.parameter_name)
+        # The chosen kabupaten/kota, else the one of the chosen kecamatan (e.g. after the regency was cleared).
+        regency = request.GET.get(RegencyFilter.parameter_name) or regency_code_of(self.value() or "")
         if regency:
             districts = districts.filter(regency_id=regency)
         elif districts.values("regency_id").distinct().count() > 1:
             return []
         return [(d.code, d.name) for d in districts]
+
+    def has_output(self) -> bool:
+        return bool(self.value()) or super().has_output()  # never silently ignore a chosen kecamatan
 
     def queryset(self, request, queryset):
         if self.value():
@@ -97,8 +121,44 @@ class VerificationActionsMixin:
         )
 
 
+class MembershipInlineFormSet(RowLabelsInlineFormSet):
+    """Rules across the rows of one save: each row alone passes, two rows together may not."""
+
+    def clean(self) -> None:
+        super().clean()
+        slots: set[tuple] = set()
+        tksk_districts: set[str] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("status") != Membership.Status.ACTIVE:
+                continue
+            psks_type = data.get("psks_type")
+            if psks_type is None:
+                continue
+            person = data.get("person") or (self.instance if self.fk.name == "person" else None)
+            institution = data.get("institution") or (self.instance if self.fk.name == "institution" else None)
+            person_key = (person.pk or id(person)) if person is not None else None
+            slot = (person_key, psks_type.pk, getattr(institution, "pk", None))
+            if slot in slots:
+                form.add_error(
+                    "psks_type",
+                    _("Keanggotaan %(type)s aktif yang sama tercantum dua kali.") % {"type": psks_type.abbreviation},
+                )
+            slots.add(slot)
+            district = data.get("district")
+            if psks_type.one_per_district and district is not None:
+                if district.pk in tksk_districts:
+                    form.add_error(
+                        "district",
+                        _("Kecamatan %(district)s tercantum untuk dua %(type)s aktif.")
+                        % {"district": district.name, "type": psks_type.abbreviation},
+                    )
+                tksk_districts.add(district.pk)
+
+
 class MembershipInlineForPerson(ScopedTabularInline):
     model = Membership
+    formset = MembershipInlineFormSet
     fk_name = "person"
     extra = 0
     fields = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -66,6 +67,10 @@ class NikField(models.CharField):
         kwargs["max_length"] = 16
         kwargs.setdefault("validators", [validate_nik])
         super().__init__(*args, **kwargs)
+        if validate_nik in self._validators:
+            # validate_nik already says "NIK harus 16 digit; tertulis 17 digit."; CharField's own
+            # MaxLengthValidator would add a second message for the same mistake.
+            self.validators[:] = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()

@@ -42,8 +42,8 @@ def clean_nik_input(value) -> str:
 def parse_nik(value: str, *, today: dt.date | None = None) -> NikInfo:
     """Check a NIK and return what it says; ValidationError with one clear message per failure."""
     nik = clean_nik_input(value)
-    if not nik.isdigit():
-        bad = "".join(sorted({c for c in nik if not c.isdigit()}))
+    bad = "".join(sorted({c for c in nik if c not in "0123456789"}))  # not isdigit(): "¹²" and "３" pass it
+    if bad:
         raise ValidationError(
             gettext_lazy("NIK hanya boleh berisi angka; ditemukan: %(chars)s."), code="nik_chars", params={"chars": bad}
         )

@@ -7,6 +7,7 @@ else sees nothing here yet; the volunteer site adds its own rules (own record, o
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 
 from accounts.roles import staff_scope
@@ -15,6 +16,8 @@ from registry.models import Institution, Membership, Person, PsksType, ServiceFi
 
 
 def _by_regency(user, qs: QuerySet, field: str = "regency_id") -> QuerySet:
+    # FETCH_PEERS (Django 6.1): a relation nobody selected is fetched once for the whole page, not per row.
+    qs = qs.fetch_mode(models.FETCH_PEERS)
     scope = staff_scope(user)
     if scope.everywhere:
         return qs

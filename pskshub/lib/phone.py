@@ -19,7 +19,7 @@ def normalize_phone(value: str) -> str:
     if not raw:
         return ""
     cleaned = _SEPARATORS.sub("", raw)
-    if not re.fullmatch(r"\+?\d+", cleaned):
+    if not re.fullmatch(r"\+?[0-9]+", cleaned):  # not \d, which matches full-width digits
         raise ValidationError(
             _("Nomor telepon hanya boleh berisi angka (boleh dengan spasi, tanda hubung, atau + di depan)."),
             code="phone_chars",

@@ -11,9 +11,9 @@ from regions.models import Village
 from registry.models import Institution, Membership, Person, PsksType, Verification
 from registry.nik import FEMALE, MALE, build_nik
 
-# Real villages: Kota Serang (Kec. Cipocok Jaya) and Kabupaten Lebak (Rangkasbitung).
+# Real villages: Kota Serang (Kec. Cipocok Jaya) and Kabupaten Lebak (Kel. Rangkasbitung Barat).
 SERANG_VILLAGE = "36.73.05.1001"
-LEBAK_VILLAGE = "36.02.14.1001"
+LEBAK_VILLAGE = "36.02.14.1002"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
