@@ -11,7 +11,7 @@ from pskshub.admin_scoping import ScopedAdminMixin, ScopedTabularInline
 class RoleAssignmentInline(ScopedTabularInline):
     model = RoleAssignment
     extra = 0
-    autocomplete_fields = ["regency"]
+    autocomplete_fields = ["regency", "institution", "district"]
 
 
 @admin.register(User)

@@ -1,12 +1,66 @@
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 
 from accounts.roles import ROLE_PERMISSIONS, assignments_of
+from pskshub.lib.phone import normalize_phone
+
+
+def find_user(identifier: str):
+    """The one active login an identifier names: username, email, NIK or phone number; else None.
+
+    An identifier that fits several logins (two persons sharing a phone) names none of them.
+    """
+    from registry.models import Person  # registry depends on accounts, not the reverse at import time
+    from registry.nik import clean_nik_input
+
+    User = get_user_model()
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    user = User.objects.filter(username=identifier).first()
+    if user is not None:
+        return user
+    if "@" in identifier:
+        matches = list(User.objects.filter(email__iexact=identifier)[:2])
+        return matches[0] if len(matches) == 1 else None
+    digits = clean_nik_input(identifier)
+    if digits.isascii() and digits.isdigit() and len(digits) == 16:
+        person = Person.objects.filter(nik=digits, account__isnull=False).select_related("account").first()
+        if person is not None:
+            return person.account
+    try:
+        phone = normalize_phone(identifier)
+    except ValidationError:
+        return None
+    people = list(Person.objects.filter(phone=phone, account__isnull=False).select_related("account")[:2])
+    return people[0].account if len(people) == 1 else None
+
+
+def axes_username(request, credentials: dict | None) -> str:
+    """What django-axes counts failures against: the account an identifier names, however it was typed."""
+    identifier = (credentials or {}).get("username") or ""
+    if not identifier and request is not None and hasattr(request, "POST"):
+        identifier = request.POST.get("username", "")
+    user = find_user(identifier)
+    return user.get_username() if user is not None else identifier.strip().lower()
 
 
 class RoleBackend(ModelBackend):
-    """Django's model backend, plus the permissions that a user's roles grant."""
+    """Django's model backend: login by username, email, NIK or phone; plus the permissions roles grant."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        user = find_user(username)
+        if user is None:
+            get_user_model()().set_password(password)  # same time as a real check (no user enumeration)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
 
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
         perms = set(super().get_all_permissions(user_obj, obj))

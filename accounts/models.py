@@ -23,6 +23,7 @@ class RoleAssignment(models.Model):
         PROVINCE_STAFF = "province_staff", _("staf Dinsos provinsi")
         REGENCY_STAFF = "regency_staff", _("staf Dinsos kabupaten/kota")
         FORUM_OFFICER = "forum_officer", _("pengurus forum")
+        UNIT_COORDINATOR = "unit_coordinator", _("koordinator unit")
 
     user = models.ForeignKey(User, models.CASCADE, related_name="role_assignments", verbose_name=_("pengguna"))
     role = models.CharField(_("peran"), max_length=20, choices=Role)
@@ -34,6 +35,23 @@ class RoleAssignment(models.Model):
         related_name="+",
         verbose_name=_("kabupaten/kota"),
         help_text=_("Wajib untuk staf kabupaten/kota; kosong untuk peran tingkat provinsi."),
+    )
+    institution = models.ForeignKey(
+        "registry.Institution",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lembaga yang dikoordinasi"),
+    )
+    district = models.ForeignKey(
+        "regions.District",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kecamatan yang dikoordinasi"),
+        help_text=_("Untuk koordinator wilayah tugas, misalnya TKSK sebuah kecamatan."),
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
@@ -50,9 +68,21 @@ class RoleAssignment(models.Model):
                 condition=~models.Q(role="province_staff") | models.Q(regency__isnull=True),
                 name="accounts_roleassignment_province_staff_no_regency",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(role="unit_coordinator")
+                | (models.Q(institution__isnull=False) ^ models.Q(district__isnull=False)),
+                name="accounts_roleassignment_coordinator_has_one_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role="unit_coordinator")
+                | (models.Q(institution__isnull=True) & models.Q(district__isnull=True)),
+                name="accounts_roleassignment_only_coordinators_have_units",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.role == self.Role.UNIT_COORDINATOR:
+            return f"{self.get_role_display()} — {self.institution or self.district}"
         if self.regency_id:
             return f"{self.get_role_display()} — {self.regency}"
         return str(self.get_role_display())
@@ -62,3 +92,12 @@ class RoleAssignment(models.Model):
             raise ValidationError({"regency": _("Staf kabupaten/kota harus terikat pada satu kabupaten/kota.")})
         if self.role == self.Role.PROVINCE_STAFF and self.regency_id:
             raise ValidationError({"regency": _("Staf provinsi mencakup seluruh provinsi: kosongkan kabupaten/kota.")})
+        if self.role == self.Role.UNIT_COORDINATOR:
+            if bool(self.institution_id) == bool(self.district_id):
+                raise ValidationError(
+                    _("Koordinator unit mengoordinasi tepat satu unit: satu lembaga atau satu kecamatan.")
+                )
+            if self.regency_id:
+                raise ValidationError({"regency": _("Wilayah koordinator diambil dari unitnya: kosongkan.")})
+        elif self.institution_id or self.district_id:
+            raise ValidationError(_("Hanya koordinator unit yang memiliki lembaga atau kecamatan."))

@@ -40,7 +40,7 @@ def assignments_of(user) -> list[RoleAssignment]:
         return []
     cached = getattr(user, "_role_assignments", None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("regency"))
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("regency", "institution", "district"))
         user._role_assignments = cached
     return cached
 
@@ -69,6 +69,25 @@ class RegionScope:
 
     def covers(self, regency_code: str | None) -> bool:
         return self.everywhere or (regency_code is not None and regency_code in self.regency_codes)
+
+
+@dataclass(frozen=True)
+class Units:
+    """The units a volunteer coordinates: institutions, and assignment areas (kecamatan)."""
+
+    institution_ids: frozenset[int] = frozenset()
+    district_codes: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.institution_ids or self.district_codes)
+
+
+def coordinated_units(user) -> Units:
+    assignments = [a for a in assignments_of(user) if a.role == Role.UNIT_COORDINATOR]
+    return Units(
+        institution_ids=frozenset(a.institution_id for a in assignments if a.institution_id),
+        district_codes=frozenset(a.district_id for a in assignments if a.district_id),
+    )
 
 
 def staff_scope(user) -> RegionScope:

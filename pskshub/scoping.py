@@ -37,9 +37,9 @@ def visible(user, model: type[Model]) -> QuerySet:
     return func(user)
 
 
-def get_visible_or_404(user, model: type[Model], **lookup) -> Model:
+def get_visible_or_404(user, model: type[Model], *conditions, **lookup) -> Model:
     """One visible row; a row out of scope is a 404, exactly like a missing one."""
     try:
-        return visible(user, model).get(**lookup)
+        return visible(user, model).get(*conditions, **lookup)
     except model.DoesNotExist:
         raise Http404 from None

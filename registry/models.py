@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pskshub.lib.phone import normalize_phone
 from regions.models import district_code_of, regency_code_of
@@ -98,7 +99,13 @@ class TimeStampedModel(models.Model):
 
 
 class VerifiedModel(TimeStampedModel):
-    """Every registry record carries a verification status from the start."""
+    """Every registry record carries a verification status from the start, and a version number.
+
+    `version` goes up by one with every save through `registry.services`; a form that was
+    opened at version 3 cannot overwrite version 4 (no lost updates).
+    """
+
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     verification = models.CharField(
         _("verifikasi"), max_length=10, choices=Verification, default=Verification.UNVERIFIED, db_index=True
@@ -260,6 +267,12 @@ class Person(RegionColumnsMixin, VerifiedModel):
         editable=False,
     )
 
+    history = HistoricalRecords(verbose_name=_("riwayat relawan"), excluded_fields=["updated_at"])
+
+    # Changed by the volunteer at once (and recorded); every other field goes through a change request.
+    CONTACT_FIELDS = ("phone", "email", "address")
+    OFFICIAL_FIELDS = ("nik", "full_name", "sex", "birth_place", "birth_date")
+
     class Meta:
         verbose_name = _("relawan")
         verbose_name_plural = _("relawan")
@@ -350,6 +363,10 @@ class Institution(RegionColumnsMixin, VerifiedModel):
     email = models.EmailField(_("email"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE, db_index=True)
     notes = models.TextField(_("catatan"), blank=True)
+
+    history = HistoricalRecords(
+        verbose_name=_("riwayat lembaga"), excluded_fields=["updated_at"], m2m_fields=[service_fields]
+    )
 
     class Meta:
         verbose_name = _("lembaga")
@@ -450,6 +467,21 @@ class Membership(VerifiedModel):
     end_date = models.DateField(_("tanggal selesai"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE, db_index=True)
     status_reason = models.CharField(_("alasan status"), max_length=255, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("riwayat keanggotaan"), excluded_fields=["updated_at"])
+
+    OFFICIAL_FIELDS = (
+        "psks_type",
+        "institution",
+        "position",
+        "district",
+        "decree_number",
+        "decree_date",
+        "decree_issuer",
+        "membership_number",
+        "start_date",
+        "end_date",
+    )
 
     class Meta:
         verbose_name = _("keanggotaan")
@@ -553,3 +585,74 @@ class Membership(VerifiedModel):
             errors["end_date"] = _("Isi tanggal selesai untuk keanggotaan yang berakhir.")
         if errors:
             raise ValidationError(errors)
+
+
+class ChangeRequest(TimeStampedModel):
+    """A volunteer's or coordinator's change to official data, waiting for the staff of its regency.
+
+    `changes` holds the field-by-field difference as `{field: {"old": ..., "new": ...}}` (values as
+    form strings); `base_version` is the record's version when it was asked, so an approval can
+    tell whether the record changed meanwhile.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("menunggu")
+        APPROVED = "approved", _("disetujui")
+        REJECTED = "rejected", _("ditolak")
+        WITHDRAWN = "withdrawn", _("dibatalkan")
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="change_requests", verbose_name=_("relawan"))
+    membership = models.ForeignKey(
+        Membership,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+        verbose_name=_("keanggotaan"),
+        help_text=_("Kosong bila yang diubah data relawan."),
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota"), editable=False
+    )
+    changes = models.JSONField(_("perubahan"))
+    base_version = models.PositiveIntegerField(_("versi data saat diajukan"))
+    note = models.TextField(_("keterangan pemohon"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("diajukan oleh")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    decision_reason = models.TextField(_("alasan keputusan"), blank=True)
+
+    class Meta:
+        verbose_name = _("permintaan perubahan")
+        verbose_name_plural = _("permintaan perubahan")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["regency", "status"], name="registry_changereq_reg_st_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_reason=""),
+                name="registry_changerequest_rejection_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Perubahan data %(person)s (%(date)s)") % {
+            "person": self.person,
+            "date": timezone.localtime(self.created_at).strftime("%d-%m-%Y") if self.created_at else "",
+        }
+
+    @property
+    def target(self) -> Person | Membership:
+        return self.membership if self.membership_id else self.person
+
+    def field_label(self, name: str) -> str:
+        return str(type(self.target)._meta.get_field(name).verbose_name)

@@ -384,12 +384,17 @@ def test_a_model_without_a_rule_is_invisible_to_everyone(province_staff):
     assert not visible(province_staff, ContentType).exists()
 
 
-@pytest.mark.parametrize("model", [Person, Membership, Institution, PsksType])
+@pytest.mark.parametrize("model", [Person, Membership, Institution])
 def test_user_without_role_and_anonymous_see_nothing(no_role_user, records, model):
     assert model.objects.exists()
     assert has_rule(model)
     assert not visible(no_role_user, model).exists()
     assert not visible(AnonymousUser(), model).exists()
+
+
+def test_reference_data_is_read_by_anyone_logged_in_and_nobody_else(no_role_user):
+    assert visible(no_role_user, PsksType).count() == PsksType.objects.count() == 14
+    assert not visible(AnonymousUser(), PsksType).exists()
 
 
 def test_inactive_staff_see_nothing(serang_staff, records):
