@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "regions",
     "registry",
+    "volunteer",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("akun/", include("accounts.urls")),
+    path("relawan/", include("volunteer.urls")),
     path("", include("registry.urls")),
 ]
