@@ -242,7 +242,27 @@ def test_logins_have_their_roles(demo_output):
         ("dinsos.kotaserang", RoleAssignment.Role.REGENCY_STAFF, "36.73"),
         ("dinsos.lebak", RoleAssignment.Role.REGENCY_STAFF, "36.02"),
         ("forum.serang", RoleAssignment.Role.FORUM_OFFICER, "36.04"),
+        ("koordinator.kt", RoleAssignment.Role.UNIT_COORDINATOR, None),
     }
+
+
+def test_volunteer_and_coordinator_logins_are_linked_to_demo_persons(demo_output):
+    volunteer = Person.objects.get(account__username="relawan.psm")
+    assert volunteer.regency_id == "36.73"
+    assert volunteer.memberships.filter(psks_type="PSM", status="active", verification="verified").exists()
+
+    coordinator = RoleAssignment.objects.select_related("user", "institution").get(user__username="koordinator.kt")
+    assert coordinator.role == RoleAssignment.Role.UNIT_COORDINATOR
+    assert coordinator.institution.psks_type_id == "KT"
+    assert coordinator.institution.regency_id == "36.73"
+    assert Person.objects.get(account=coordinator.user) == coordinator.institution.chair
+
+
+def test_demo_records_have_a_history_naming_the_provincial_login(demo_output):
+    person = Person.objects.filter(verification="verified").first()
+    entry = person.history.get()
+    assert entry.history_type == "+"
+    assert entry.history_user.username == "dinsos.provinsi"
 
 
 def test_output_lists_the_logins(demo_output):

@@ -22,7 +22,9 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import STAFF_ROLES
@@ -672,7 +674,7 @@ def save_persons(plan: DemoPlan, verifier: User | None, report: SaveReport) -> d
     existing = Person.objects.in_bulk(niks, field_name="nik")
     new = [p for p in plan.persons if p.nik not in existing]
     mark_verifier(new, verifier)
-    created = Person.objects.bulk_create(validated(new), batch_size=500)
+    created = bulk_create_with_history(validated(new), Person, batch_size=500, default_user=verifier)
     report.created["persons"] += len(created)
     report.present["persons"] += len(existing)
     return {**existing, **{p.nik: p for p in created}}
@@ -706,7 +708,9 @@ def save_institutions(
     for planned in new:
         planned.institution.chair = persons[planned.chair_nik] if planned.chair_nik else None
     mark_verifier((p.institution for p in new), verifier)
-    created = Institution.objects.bulk_create(validated(p.institution for p in new), batch_size=500)
+    created = bulk_create_with_history(
+        validated(p.institution for p in new), Institution, batch_size=500, default_user=verifier
+    )
     links = [
         Institution.service_fields.through(institution_id=planned.institution.pk, servicefield_id=code)
         for planned in new
@@ -761,7 +765,7 @@ def save_memberships(
         membership.sync_region_columns()
         new.append(membership)
     mark_verifier(new, verifier)
-    created = Membership.objects.bulk_create(validated(new), batch_size=500)
+    created = bulk_create_with_history(validated(new), Membership, batch_size=500, default_user=verifier)
     report.created["memberships"] += len(created)
     if skipped_tksk:
         report.notes.append(f"{skipped_tksk} TKSK not added: their kecamatan already has an active TKSK.")
@@ -840,6 +844,75 @@ def save_logins(
     return rows, province_user
 
 
+# Volunteer-site logins, linked to demo persons of Kota Serang.
+VOLUNTEER_REGENCY = "36.73"
+
+
+def _login_for_person(
+    username: str, person: Person, password: DemoPassword, *, reset_passwords: bool, report: SaveReport
+) -> tuple[User, str]:
+    user = User.objects.filter(username=username).first()
+    shown = password.password
+    if user is None:
+        first, _, last = person.full_name.partition(" ")
+        user = User(username=username, first_name=first, last_name=last, email=person.email, password=password.hashed)
+        validated([user])
+        user.save()
+        report.created["users"] += 1
+    else:
+        report.present["users"] += 1
+        if reset_passwords:
+            user.password = password.hashed
+            user.save(update_fields=["password"])
+        else:
+            shown = password.shown_for(user.password)
+    if person.account_id is None:
+        Person.objects.filter(pk=person.pk).update(account=user)
+    return user, shown
+
+
+def save_volunteer_logins(
+    regions: Regions, password: DemoPassword, *, reset_passwords: bool, report: SaveReport
+) -> list[LoginRow]:
+    """A PSM volunteer, and a unit coordinator (chair of a Karang Taruna) with their unit."""
+    if VOLUNTEER_REGENCY not in {r.code for r in regions.regencies}:
+        report.notes.append("Volunteer logins skipped: Kota Serang is not loaded.")
+        return []
+    rows = []
+    active = Membership.objects.filter(
+        status=Membership.Status.ACTIVE, verification=Verification.VERIFIED, person__status=Person.Status.ACTIVE
+    )
+    volunteer = (
+        Person.objects.filter(
+            Q(account__username="relawan.psm")
+            | Q(pk__in=active.filter(psks_type="PSM", institution=None).values("person_id")),
+            regency_id=VOLUNTEER_REGENCY,
+        )
+        .order_by("-account_id", "district_id", "nik")
+        .first()
+    )
+    if volunteer is not None:
+        _, shown = _login_for_person("relawan.psm", volunteer, password, reset_passwords=reset_passwords, report=report)
+        rows.append(LoginRow("relawan.psm", shown, f"relawan PSM ({volunteer.full_name})", "Kota Serang", staff=False))
+    unit = (
+        Institution.objects.filter(
+            psks_type="KT", regency_id=VOLUNTEER_REGENCY, status=Institution.Status.ACTIVE, chair__isnull=False
+        )
+        .select_related("chair")
+        .order_by("registration_number")
+        .first()
+    )
+    if unit is not None:
+        user, shown = _login_for_person(
+            "koordinator.kt", unit.chair, password, reset_passwords=reset_passwords, report=report
+        )
+        _, created = RoleAssignment.objects.get_or_create(user=user, role=Role.UNIT_COORDINATOR, institution=unit)
+        report.created["roles"] += int(created)
+        report.present["roles"] += int(not created)
+        rows.append(LoginRow("koordinator.kt", shown, f"koordinator unit ({unit.name})", "Kota Serang", staff=False))
+    return rows
+
+
 class Command(BaseCommand):
     help = (
         "Load a reproducible demo registry (persons, memberships, institutions) for the configured province "
@@ -870,6 +943,9 @@ class Command(BaseCommand):
             persons = save_persons(plan, verifier, report)
             institutions = save_institutions(plan, persons, verifier, report)
             save_memberships(plan, persons, institutions, verifier, report)
+            logins += save_volunteer_logins(
+                regions, DemoPassword(password), reset_passwords=reset_passwords, report=report
+            )
         self._print_report(regions, plan, types, seed, as_of, report)
         self._print_logins(logins)
 
@@ -926,9 +1002,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  (changed): the login exists with another password; `manage.py load_demo --reset-passwords` resets it."
             )
-        for row in logins:
-            if not row.staff:
-                self.stdout.write(
-                    f"  {row.username} has no staff role: the admin refuses it, and the site shows its "
-                    "no-role page until the forum pages exist."
-                )
+        volunteers = [row.username for row in logins if not row.staff]
+        if volunteers:
+            self.stdout.write(
+                f"  {', '.join(volunteers)}: no staff role, so they log in at {SITE_URL}, not in the admin."
+            )
