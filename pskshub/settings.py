@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "regions",
     "registry",
     "volunteer",
+    "forums",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +137,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
