@@ -15,18 +15,26 @@ Role = RoleAssignment.Role
 # Model permissions each staff role grants, as "app_label.codename".
 _REGISTRY_MODELS = ["person", "membership", "institution"]
 _CRUD = ["view", "add", "change", "delete"]
+_FORUM_MODELS = ["forum", "officerterm", "event", "participation"]
+_FORUMS = [f"forums.{action}_{model}" for model in _FORUM_MODELS for action in _CRUD] + ["forums.view_position"]
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_STAFF: frozenset(
         [f"registry.{action}_{model}" for model in _REGISTRY_MODELS for action in _CRUD]
         + ["registry.view_pskstype", "registry.view_servicefield", "registry.view_recap"]
+        + ["registry.view_changerequest", "registry.change_changerequest"]
         + [f"regions.view_{model}" for model in ["province", "regency", "district", "village"]]
         + [f"accounts.{action}_{model}" for model in ["user", "roleassignment"] for action in _CRUD]
+        + _FORUMS
     ),
     Role.REGENCY_STAFF: frozenset(
         [f"registry.{action}_{model}" for model in _REGISTRY_MODELS for action in _CRUD]
         + ["registry.view_pskstype", "registry.view_servicefield", "registry.view_recap"]
+        + ["registry.view_changerequest", "registry.change_changerequest"]
         + [f"regions.view_{model}" for model in ["province", "regency", "district", "village"]]
+        # The logins of their regency's volunteers (accounts.scoping.users_for): deactivate, unlock.
+        + ["accounts.view_user", "accounts.change_user"]
+        + _FORUMS
     ),
     Role.FORUM_OFFICER: frozenset(),
 }
