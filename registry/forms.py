@@ -4,8 +4,32 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Person
+from registry import services
+from registry.models import Institution, Membership, Person
 from registry.nik import nik_warnings, parse_nik
+
+
+class VersionedFormMixin(forms.ModelForm):
+    """Carries the version the form was opened at; a save based on an older version is refused.
+
+    The message names who changed the record meanwhile, when, and each field's old → new value.
+    `record_save` checks again under a row lock when the record is saved.
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            services.record_check_version(record=self.instance, expected_version=cleaned.get("expected_version"))
+        except services.StaleRecord as exc:
+            raise ValidationError(exc.message(), code="stale") from None
+        return cleaned
 
 
 class NikWarningsFormMixin(forms.Form):
@@ -47,7 +71,7 @@ class NikWarningsFormMixin(forms.Form):
         return cleaned
 
 
-class PersonForm(NikWarningsFormMixin, forms.ModelForm):
+class PersonForm(VersionedFormMixin, NikWarningsFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
@@ -70,3 +94,66 @@ class PersonForm(NikWarningsFormMixin, forms.ModelForm):
 
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())
+
+
+class MembershipForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = [
+            "person",
+            "psks_type",
+            "institution",
+            "position",
+            "district",
+            "regency",
+            "decree_number",
+            "decree_date",
+            "decree_issuer",
+            "membership_number",
+            "start_date",
+            "end_date",
+            "status",
+            "status_reason",
+            "verification",
+        ]
+
+
+class InstitutionForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Institution
+        fields = [
+            "psks_type",
+            "name",
+            "chair",
+            "service_fields",
+            "village",
+            "address",
+            "phone",
+            "email",
+            "registration_number",
+            "registration_date",
+            "registration_valid_until",
+            "legal_entity",
+            "legal_entity_number",
+            "accreditation",
+            "accreditation_date",
+            "accreditation_valid_until",
+            "status",
+            "notes",
+            "verification",
+        ]
+
+
+class ChangeRequestApproveForm(forms.Form):
+    confirm_stale = forms.BooleanField(label=_("Saya sudah meninjau perubahan terbaru"), required=False)
+    # The record's version on the page the officer reviewed: a confirmation covers only what they saw.
+    reviewed_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ChangeRequestRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan penolakan"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=2000,
+        error_messages={"required": _("Tuliskan alasan penolakan; pemohon akan membacanya.")},
+    )

@@ -164,3 +164,15 @@ def get_roster_membership_for(user, pk: int) -> Membership:
     if not units:
         raise PermissionDenied
     return get_visible_or_404(user, Membership, roster_q(units), pk=pk)
+
+
+def find_person_by_nik(user, nik: str) -> Person | None:
+    """The person holding this NIK anywhere in the registry, for a coordinator or staff adding a member.
+
+    A NIK is one person, so a roster links the existing record instead of creating a duplicate,
+    whatever its regency. This crosses the user's scope on purpose: callers show the name only,
+    never the record's other data.
+    """
+    if not _authenticated(user) or (not coordinated_units(user) and staff_scope(user).is_empty):
+        return None
+    return Person.objects.filter(nik=nik).first()

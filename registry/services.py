@@ -134,19 +134,48 @@ def record_save(
     return record
 
 
+def record_check_version(*, record: models.Model, expected_version: int | None) -> None:
+    """Raise `StaleRecord` if the saved record is no longer at `expected_version` (a form's early check).
+
+    Only a hint for forms, so they can show the message beside the fields: `record_save` checks
+    again under a row lock.
+    """
+    if record.pk is None or expected_version is None:
+        return
+    current = type(record)._default_manager.filter(pk=record.pk).values_list("version", flat=True).first()
+    if current is not None and current != expected_version:
+        raise StaleRecord(record, changes_since(record, expected_version))
+
+
+@transaction.atomic
+def record_delete(*, record: models.Model, acting_user, expected_version: int | None = None) -> None:
+    """Delete a registry record on `acting_user`'s behalf; the history keeps its last values and who deleted it."""
+    current_version = (
+        type(record)._default_manager.select_for_update().values_list("version", flat=True).get(pk=record.pk)
+    )
+    if expected_version is not None and current_version != expected_version:
+        raise StaleRecord(record, changes_since(record, expected_version))
+    record._history_user = acting_user
+    record.delete()
+
+
 @transaction.atomic
 def records_verify(*, records: QuerySet, acting_user, verification: str = Verification.VERIFIED) -> int:
     """Mark registry records (persons, memberships, institutions) verified or rejected by `acting_user`."""
     now = timezone.now()
-    rows = list(records.exclude(verification=verification).select_for_update())
+    # Lock the rows by primary key: the admin's queryset may be DISTINCT or join nullable relations,
+    # and PostgreSQL refuses FOR UPDATE on either.
+    pks = records.exclude(verification=verification).values("pk")
+    rows = list(records.model._default_manager.filter(pk__in=pks).order_by("pk").select_for_update())
     for row in rows:
         row.verification, row.verified_by, row.verified_at = verification, acting_user, now
         row.version += 1
+        row.updated_at = now
     if rows:
         bulk_update_with_history(
             rows,
             records.model,
-            ["verification", "verified_by", "verified_at", "version"],
+            ["verification", "verified_by", "verified_at", "version", "updated_at"],
             default_user=acting_user,
             batch_size=500,
         )
@@ -248,15 +277,21 @@ def _lock_pending(change_request: ChangeRequest) -> ChangeRequest:
 
 
 @transaction.atomic
-def change_request_approve(*, change_request: ChangeRequest, acting_user, confirm_stale: bool = False):
+def change_request_approve(
+    *, change_request: ChangeRequest, acting_user, confirm_stale: bool = False, reviewed_version: int | None = None
+):
     """Apply the request to its record, all fields at once or none.
 
     A request whose record changed after it was filed is refused unless the officer has seen
-    what changed meanwhile and confirms (`confirm_stale`).
+    what changed meanwhile and confirms (`confirm_stale`). With `reviewed_version` (the record's
+    version on the page the officer reviewed) the confirmation holds only while the record is
+    still at that version: a change made after the review is shown first, too.
     """
     request = _lock_pending(change_request)
     model = type(request.target)
     record = model._default_manager.select_for_update().get(pk=request.target.pk)
+    if reviewed_version is not None and record.version != reviewed_version:
+        confirm_stale = False
     if record.version != request.base_version and not confirm_stale:
         raise ChangeRequestError(
             _(

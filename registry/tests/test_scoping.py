@@ -365,11 +365,12 @@ def test_superuser_still_manages_superusers(client, superuser):
     assert client.get(reverse("admin:accounts_user_change", args=[other.pk])).status_code == 200
 
 
-def test_regency_staff_do_not_manage_logins(client, serang_staff):
+def test_regency_staff_manage_no_staff_logins(client, serang_staff):
+    """Regency staff see only their volunteers' logins (accounts/tests/test_user_admin.py), never a staff login."""
     client.force_login(serang_staff)
 
-    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
-    assert client.get(reverse("admin:accounts_user_change", args=[serang_staff.pk])).status_code == 403
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+    assert client.get(reverse("admin:accounts_user_change", args=[serang_staff.pk])).status_code == 404
 
 
 # --- the rules themselves ------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -888,7 +888,7 @@ def save_volunteer_logins(
             | Q(pk__in=active.filter(psks_type="PSM", institution=None).values("person_id")),
             regency_id=VOLUNTEER_REGENCY,
         )
-        .order_by("-account_id", "district_id", "nik")
+        .order_by(F("account_id").desc(nulls_last=True), "district_id", "nik")
         .first()
     )
     if volunteer is not None:
