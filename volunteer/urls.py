@@ -1,5 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
+
+from volunteer import views
+from volunteer.units import DISTRICT, INSTITUTION
+
+
+class UnitKindConverter:
+    """`lembaga` (an institution, by id) or `kecamatan` (a district, by Kemendagri code)."""
+
+    regex = f"{INSTITUTION}|{DISTRICT}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnitKindConverter, "unitkind")
 
 app_name = "volunteer"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_data, name="my_data"),
+    path("kontak/", views.contacts_update, name="contacts_update"),
+    path("ubah-data/", views.change_request_create, name="change_request_create"),
+    path("keanggotaan/<int:pk>/ubah/", views.membership_change_request_create, name="membership_change_request_create"),
+    path("permintaan/", views.change_request_list, name="change_request_list"),
+    path("permintaan/<int:pk>/batalkan/", views.change_request_withdraw, name="change_request_withdraw"),
+    path("unit/", views.unit_list, name="unit_list"),
+    path("unit/<unitkind:kind>/<str:key>/", views.roster, name="roster"),
+    path("unit/<unitkind:kind>/<str:key>/tambah/", views.roster_add, name="roster_add"),
+    path("unit/<unitkind:kind>/<str:key>/anggota/<int:pk>/akhiri/", views.membership_end, name="membership_end"),
+    path("anggota/<int:pk>/kontak/", views.member_contacts_update, name="member_contacts_update"),
+]

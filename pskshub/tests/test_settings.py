@@ -316,3 +316,18 @@ def test_healthz_says_ok(client):
     assert response.status_code == 200
     assert response.content == b"ok"
     assert response["Content-Type"].startswith("text/plain")
+
+
+def test_forum_officer_is_sent_from_home_to_their_dashboard(client, db):
+    from accounts.models import RoleAssignment
+    from registry.tests.factories import RoleFactory, UserFactory
+
+    officer = RoleFactory(
+        user=UserFactory(username="forum-serang"), role=RoleAssignment.Role.FORUM_OFFICER, regency_id="36.04"
+    ).user
+    client.force_login(officer)
+
+    response = client.get("/", follow=True)
+
+    assert response.redirect_chain[-1][0] == "/dasbor/kabupaten-serang/"
+    assert response.status_code == 200
