@@ -7,3 +7,6 @@ class ForumsConfig(AppConfig):
 
     name = "forums"
     verbose_name = _("Forum dan kegiatan")
+
+    def ready(self) -> None:
+        from forums import scoping  # noqa: F401  (registers the scoping rules)
