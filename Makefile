@@ -32,7 +32,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-locale/.compiled: $(wildcard locale/*/LC_MESSAGES/django.po) | $(VENV)/.installed
+locale/.compiled: $(wildcard locale/*/LC_MESSAGES/django.po */locale/*/LC_MESSAGES/django.po) | $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext (e.g. 'apt-get install gettext')."; exit 1; }
 	$(DEV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	@touch $@
@@ -43,6 +43,7 @@ run: setup
 	$(DEV) $(PY) manage.py migrate --no-input
 	$(DEV) $(PY) manage.py load_regions
 	$(DEV) $(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py load_demo_forums
 	$(DEV) $(PY) manage.py runserver $(HOST)
 
 test: setup

@@ -1,0 +1,869 @@
+"""The panels of the province and regency dashboards, counted in the database: a query per table, none per row.
+
+A panel function takes the dashboard's `Area` and returns a `Panel`: its tables (the numbers)
+and its charts, which are drawn from the tables' own columns, so a chart never shows a number
+its table does not. The page, the XLSX export and the tests all read the same `Panel` objects.
+
+Count rules are the recap's (`registry.recap.counted_memberships` / `counted_institutions`):
+active and verified memberships of active and verified persons, active and verified institutions.
+Registry rows are limited to the area's regencies by the region columns stored on each row; whether
+the user may open the area at all is decided before, by `regions.scoping.dashboard_regencies_for`
+(dashboards show counts; the registry's rows themselves stay behind `registry.scoping`). Forums and
+events come through `forums.scoping` (`visible()`), as the names of officers and events are shown.
+
+Queries: per-type counts 1 (shared with the province's per-regency table), per kecamatan 1, gaps 1,
+officers 2 (forums with their counts; terms ending with names), events 2 (list or per region; per
+month or the province-level list). Each runs through `Area.rows`, which compiles its SQL once
+(`dashboards.sqlcache`) and runs it on every request.
+
+To add a panel (PMKS cases, once they exist): write `def cases(area) -> Panel` with one query through
+`area.rows(...)`, show counts below 5 as "<5" unless `area.staff` (or a case permission) says the viewer
+may see the cases themselves, and append it to `PANELS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import assignments_of
+from dashboards import sqlcache
+from forums.models import Event, Forum, OfficerTerm, Participation, Position, months_before
+from forums.queries import ENDING_SOON_DAYS, terms_ending
+from pskshub.scoping import visible
+from regions.models import District, Regency, Village
+from regions.scoping import regency_slug
+from registry.models import Institution, Membership, PsksType
+from registry.recap import (
+    TypeCounts,
+    collect_type_counts,
+    counted_institutions,
+    counted_memberships,
+    type_counts_query,
+)
+
+TKSK, PSM, TAGANA, PKH = "TKSK", "PSM", "TAGANA", "PKH"
+KARANG_TARUNA, LKS = "KT", "LKS"
+ACCREDITATIONS = [
+    Institution.Accreditation.A,
+    Institution.Accreditation.B,
+    Institution.Accreditation.C,
+    Institution.Accreditation.NONE,
+]
+NO_DISTRICT = ""  # the row of memberships counted at regency level (e.g. Tagana living elsewhere)
+
+
+# --- What a panel is made of ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """Numbers as a table: the page shows it, the XLSX export writes it, a chart plots some of its columns."""
+
+    key: str
+    caption: str
+    columns: list[str]
+    rows: list[list[Any]]
+    links: list[str] = field(default_factory=list)  # per row: the drill-down URL of its first cell ("" = none)
+    footer: list[Any] | None = None
+    collapsed: bool = False  # long lists: rendered closed (<details>), opened for print
+    empty: str = ""  # shown instead of an empty table
+
+    def column(self, index: int) -> list[Any]:
+        return [row[index] for row in self.rows]
+
+
+@dataclass
+class Chart:
+    """A bar chart of some numeric columns of a table (one series per column, one bar group per row)."""
+
+    key: str
+    title: str
+    table: Table
+    columns: list[int]
+    stacked: bool = False
+
+    def data(self) -> dict[str, Any]:
+        """What static/js/dashboard.js draws, read from the page by `json_script`."""
+        return {
+            "title": self.title,
+            "labels": [str(label) for label in self.table.column(0)],
+            "series": [{"label": self.table.columns[i], "values": self.table.column(i)} for i in self.columns],
+            "stacked": self.stacked,
+        }
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    tables: list[Table]
+    charts: list[Chart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the numbers are counted (page and XLSX)
+    hints: list[str] = field(default_factory=list)  # how to use the page (page only)
+
+
+@dataclass
+class Area:
+    """The region of a dashboard: one regency (rows: its kecamatan) or the province (rows: its regencies)."""
+
+    regencies: list[Regency]
+    regency: Regency | None = None  # None: the whole province
+    districts: list[District] = field(default_factory=list)  # the regency's kecamatan (regency dashboard)
+    psks_types: list[PsksType] = field(default_factory=list)  # reference data, in their official order
+    single_positions: list[Position] = field(default_factory=list)  # forum offices with one holder (Ketua …)
+    user: Any = None  # who looks: forum rows come through `forums.scoping`
+    today: dt.date = field(default_factory=timezone.localdate)
+    staff: bool = False  # the viewer is Dinsos staff of the area (forum officers are not): for masked panels
+
+    @property
+    def is_province(self) -> bool:
+        return self.regency is None
+
+    @property
+    def regency_codes(self) -> list[str]:
+        return [r.code for r in self.regencies]
+
+    @property
+    def name(self) -> str:
+        return self.regency.name if self.regency else _("Provinsi Banten")
+
+    @property
+    def row_label(self) -> str:
+        return _("Kabupaten/Kota") if self.is_province else _("Kecamatan")
+
+    def row_keys(self) -> list[tuple[str, str, str]]:
+        """(code, name, drill-down URL) of the rows of a per-area table."""
+        if self.is_province:
+            return [(r.code, r.name, dashboard_url(r)) for r in self.regencies]
+        return [(d.code, d.name, "") for d in self.districts]
+
+    def rows(self, name: str, build: Callable[[], QuerySet]) -> list[tuple]:
+        """Run the panel query `build()` returns (a `values_list()`), compiled once per area, date and user."""
+        return sqlcache.rows((name, *self.sql_key), build)
+
+    @cached_property
+    def sql_key(self) -> tuple:
+        """Everything the panels' SQL is built from: regions, date, offices, the user and their roles."""
+        roles = sorted(
+            (a.role, a.regency_id or "", a.institution_id or 0, a.district_id or "") for a in assignments_of(self.user)
+        )
+        return (
+            tuple(self.regency_codes),
+            self.is_province,
+            self.today,
+            tuple(p.code for p in self.single_positions),
+            getattr(self.user, "pk", None),
+            getattr(self.user, "is_superuser", False),
+            tuple(roles),
+        )
+
+    @cached_property
+    def type_counts(self) -> TypeCounts:
+        """The recap's counts per type and regency (one query), shared by the panels that need them."""
+        return collect_type_counts(
+            self.rows("type_counts", lambda: type_counts_query(self.memberships(), self.institutions()))
+        )
+
+    def memberships(self) -> QuerySet[Membership]:
+        return Membership.objects.filter(regency_id__in=self.regency_codes)
+
+    def institutions(self) -> QuerySet[Institution]:
+        return Institution.objects.filter(regency_id__in=self.regency_codes)
+
+    def events(self) -> QuerySet[Event]:
+        """The events the user may see whose organiser is in the area (the province: all of them)."""
+        events = visible(self.user, Event)
+        return events if self.is_province else events.filter(regency_id__in=self.regency_codes)
+
+    def forums(self) -> QuerySet[Forum]:
+        """The forums of the area the user may see: the regency's (regency and kecamatan level), or all."""
+        forums = visible(self.user, Forum)
+        return forums if self.is_province else forums.filter(regency_id__in=self.regency_codes)
+
+
+def dashboard_url(regency: Regency) -> str:
+    return reverse("dashboards:regency", args=[regency_slug(regency)])
+
+
+def province_url() -> str:
+    return reverse("dashboards:province")
+
+
+def _url_for_pk(name: str, *args: str) -> Callable[[int], str]:
+    """URL of each row's page, reversed once for the whole table (`.../kegiatan/<pk>/`)."""
+    sample = reverse(name, args=[*args, 0])
+    prefix = sample.removesuffix("0/")
+    return lambda pk: f"{prefix}{pk}/"
+
+
+def bar_chart(key: str, title: str, table: Table, columns: Sequence[int], *, stacked: bool = False) -> Chart:
+    return Chart(key=key, title=title, table=table, columns=list(columns), stacked=stacked)
+
+
+# --- 1. Counts per PSKS type ----------------------------------------------------------------------------------------
+
+
+def psks_types(area: Area) -> Panel:
+    """How many of each PSKS type, with its unit: the recap's figures for the area (one query).
+
+    The province's figure is the sum of its regencies', as in the recap's "Jumlah" column.
+    """
+    counts = area.type_counts
+    types = area.psks_types
+    rows = [[str(t), t.get_unit_display(), sum(counts.of(t, code) for code in area.regency_codes)] for t in types]
+    table = Table(
+        key="jenis",
+        caption=_("Jumlah PSKS per jenis — %(area)s") % {"area": area.name},
+        columns=[_("Jenis PSKS"), _("Satuan"), _("Jumlah")],
+        rows=rows,
+    )
+    return Panel(
+        key="jenis",
+        title=_("PSKS per jenis"),
+        tables=[table],
+        charts=[bar_chart("chart-jenis", _("Jumlah PSKS per jenis"), table, [2])],
+        notes=[
+            _("Relawan dihitung per orang menurut keanggotaan aktif yang terverifikasi; lembaga per lembaga aktif.")
+        ],
+    )
+
+
+# --- 2. Per kecamatan (regency) or per regency (province) -----------------------------------------------------------
+
+_PERSON_COLUMNS = [("tksk", TKSK), ("psm", PSM), ("tagana", TAGANA), ("pkh", PKH)]
+_INSTITUTION_COLUMNS = [("kt", KARANG_TARUNA, None)] + [(f"lks_{a.lower()}", LKS, a) for a in ACCREDITATIONS]
+_AREA_COLUMNS = [name for name, _type in _PERSON_COLUMNS] + [name for name, *_rest in _INSTITUTION_COLUMNS]
+
+
+def membership_district() -> Case:
+    """The kecamatan a membership counts in: its assignment area, else its unit's, else the person's domicile.
+
+    A unit or domicile outside the membership's regency (a Tagana of Kota Serang living in Kabupaten Serang)
+    gives no kecamatan: the membership is counted on the regency-level row.
+    """
+    return Case(
+        When(district__isnull=False, then=F("district_id")),
+        When(
+            institution__isnull=False,
+            institution__regency_id=F("regency_id"),
+            then=F("institution__district_id"),
+        ),
+        When(institution__isnull=True, person__regency_id=F("regency_id"), then=F("person__district_id")),
+        default=Value(NO_DISTRICT),
+        output_field=CharField(),
+    )
+
+
+def area_counts(area: Area) -> dict[str, dict[str, int]]:
+    """{row code: {column: count}} for the per-area table.
+
+    Province: the regencies' figures of `Area.type_counts` (no query of its own). Regency: per kecamatan,
+    in one query (UNION ALL of memberships and institutions).
+    """
+    if area.is_province:
+        counts = area.type_counts
+        return {
+            code: {
+                **{name: counts.persons.get((type_code, code), 0) for name, type_code in _PERSON_COLUMNS},
+                **{
+                    name: (
+                        counts.accreditations.get((type_code, code, accreditation), 0)
+                        if accreditation
+                        else counts.institutions.get((type_code, code), 0)
+                    )
+                    for name, type_code, accreditation in _INSTITUTION_COLUMNS
+                },
+            }
+            for code in area.regency_codes
+        }
+    result: dict[str, dict[str, int]] = {}
+    for row, *numbers in area.rows("area_counts", lambda: area_counts_query(area)):
+        counts = result.setdefault(row or NO_DISTRICT, dict.fromkeys(_AREA_COLUMNS, 0))
+        for name, n in zip(_AREA_COLUMNS, numbers, strict=True):
+            counts[name] += n
+    return result
+
+
+def area_counts_query(area: Area) -> QuerySet:
+    """Per kecamatan: memberships counted per person and type, institutions per type and accreditation."""
+    zero = Value(0, output_field=IntegerField())
+    key = membership_district()
+    persons = (
+        counted_memberships(area.memberships().filter(psks_type_id__in=[code for _n, code in _PERSON_COLUMNS]))
+        .annotate(row=key)
+        .values("row")
+        .annotate(
+            **{name: Count("person_id", distinct=True, filter=Q(psks_type_id=code)) for name, code in _PERSON_COLUMNS},
+            **{name: zero for name, *_rest in _INSTITUTION_COLUMNS},
+        )
+        .values_list("row", *_AREA_COLUMNS)
+        .order_by()
+    )
+
+    def institution_filter(code: str, accreditation: str | None) -> Q:
+        q = Q(psks_type_id=code)
+        return q & Q(accreditation=accreditation) if accreditation else q
+
+    units = (
+        counted_institutions(area.institutions().filter(psks_type_id__in=[KARANG_TARUNA, LKS]))
+        .annotate(row=F("district_id"))
+        .values("row")
+        .annotate(
+            **{name: zero for name, _code in _PERSON_COLUMNS},
+            **{
+                name: Count("id", filter=institution_filter(code, accreditation))
+                for name, code, accreditation in _INSTITUTION_COLUMNS
+            },
+        )
+        .values_list("row", *_AREA_COLUMNS)
+        .order_by()
+    )
+    return persons.union(units, all=True).order_by()
+
+
+def per_area(area: Area) -> Panel:
+    counts = area_counts(area)
+    lks_labels = [_("LKS A"), _("LKS B"), _("LKS C"), _("LKS belum terakreditasi")]
+    if area.is_province:
+        columns = [area.row_label, _("TKSK"), _("PSM"), _("Tagana"), _("Pendamping PKH"), _("Karang Taruna")]
+    else:
+        columns = [area.row_label, _("Ada TKSK aktif"), _("TKSK"), _("PSM"), _("Tagana"), _("Pendamping PKH")]
+        columns.append(_("Karang Taruna"))
+    columns += [*lks_labels, _("LKS jumlah")]
+
+    keys = area.row_keys()
+    if not area.is_province and NO_DISTRICT in counts:
+        keys.append((NO_DISTRICT, _("Tanpa kecamatan (tingkat kabupaten/kota)"), ""))
+    rows, links = [], []
+    for code, name, url in keys:
+        c = counts.get(code, dict.fromkeys(_AREA_COLUMNS, 0))
+        lks = [c[f"lks_{a.lower()}"] for a in ACCREDITATIONS]
+        row: list[Any] = [name]
+        if not area.is_province:
+            row.append(c["tksk"] > 0 if code != NO_DISTRICT else None)
+        row += [c["tksk"], c["psm"], c["tagana"], c["pkh"], c["kt"], *lks, sum(lks)]
+        rows.append(row)
+        links.append(url)
+    first_number = 1 if area.is_province else 2
+    footer = [_("Jumlah")] + [""] * (first_number - 1)
+    footer += [sum(row[i] for row in rows) for i in range(first_number, len(columns))]
+
+    if area.is_province:
+        caption = _("PSKS per kabupaten/kota")
+    else:
+        caption = _("PSKS per kecamatan — %(area)s") % {"area": area.name}
+    table = Table(
+        key="wilayah",
+        caption=caption,
+        columns=columns,
+        rows=rows,
+        links=links,
+        footer=footer,
+    )
+    n = first_number
+    persons_chart = bar_chart(
+        "chart-wilayah-relawan",
+        _("Relawan per kabupaten/kota") if area.is_province else _("Relawan per kecamatan"),
+        table,
+        [n, n + 1, n + 2, n + 3],
+    )
+    units_chart = bar_chart(
+        "chart-wilayah-lembaga",
+        _("Lembaga per kabupaten/kota") if area.is_province else _("Lembaga per kecamatan"),
+        table,
+        [n + 4, n + 5, n + 6, n + 7, n + 8],
+        stacked=True,
+    )
+    notes, hints = [], []
+    if area.is_province:
+        hints.append(_("Klik nama kabupaten/kota untuk melihat dasbor per kecamatan."))
+    else:
+        notes.append(
+            _(
+                "Relawan dihitung di kecamatan tugasnya; tanpa kecamatan tugas, di kecamatan lembaganya "
+                "atau domisilinya. Yang bertugas di lebih dari satu kecamatan dihitung di setiap kecamatan."
+            )
+        )
+    return Panel(
+        key="wilayah",
+        title=_("Per kabupaten/kota") if area.is_province else _("Per kecamatan"),
+        tables=[table],
+        charts=[persons_chart, units_chart],
+        notes=notes,
+        hints=hints,
+    )
+
+
+# --- 3. Gaps: kecamatan without TKSK, villages without Karang Taruna -----------------------------------------------
+
+
+def _count_of(qs: QuerySet, group: str) -> Coalesce:
+    """A correlated COUNT(*) of `qs`, zero when it has no rows."""
+    return Coalesce(Subquery(qs.values(group).annotate(c=Count("pk")).values("c")[:1]), 0)
+
+
+def gap_rows(area: Area) -> list[tuple]:
+    """Rows (kind, code, name, parent, has TKSK, villages, villages without Karang Taruna), sorted by kind and code."""
+    return sorted(area.rows("gaps", lambda: gaps_query(area)), key=lambda row: (row[0], row[1]))
+
+
+def gaps_query(area: Area) -> QuerySet:
+    """One query: per kecamatan (kind "kecamatan"): has an active TKSK, villages, villages without Karang Taruna;
+    and on the regency dashboard, the villages without one (kind "desa"), UNION ALL.
+    """
+    active_tksk = counted_memberships(Membership.objects.filter(psks_type_id=TKSK, district_id=OuterRef("code")))
+    karang_taruna = counted_institutions(
+        Institution.objects.filter(psks_type_id=KARANG_TARUNA, village_id=OuterRef("pk"))
+    )
+    villages = Village.objects.filter(district_id=OuterRef("code"))
+    fields = ["row_kind", "code", "name", "parent", "has_tksk", "village_count", "without_kt"]
+    districts = (
+        District.objects.filter(regency_id__in=area.regency_codes)
+        .annotate(
+            row_kind=Value("kecamatan"),
+            parent=F("regency_id"),
+            has_tksk=Exists(active_tksk),
+            village_count=_count_of(villages, "district_id"),
+            without_kt=_count_of(villages.filter(~Exists(karang_taruna)), "district_id"),
+        )
+        .values_list(*fields)
+        .order_by()
+    )
+    if area.is_province:
+        return districts
+    uncovered = (
+        Village.objects.filter(district__regency_id__in=area.regency_codes)
+        .filter(~Exists(karang_taruna))
+        .annotate(
+            row_kind=Value("desa"),
+            parent=F("district_id"),
+            has_tksk=Value(False),
+            village_count=Value(0),
+            without_kt=Value(0),
+        )
+        .values_list(*fields)
+        .order_by()
+    )
+    return districts.union(uncovered, all=True).order_by()
+
+
+def gaps(area: Area) -> Panel:
+    rows = gap_rows(area)
+    districts = [r for r in rows if r[0] == "kecamatan"]
+    villages = [r for r in rows if r[0] == "desa"]
+    district_names = {r[1]: r[2] for r in districts}
+    if area.is_province:
+        per_regency: dict[str, list[int]] = {code: [0, 0, 0, 0] for code in area.regency_codes}
+        for _kind, _code, _name, regency_code, has_tksk, n_villages, without_kt in districts:
+            totals = per_regency[regency_code]
+            totals[0] += 1
+            totals[1] += 0 if has_tksk else 1
+            totals[2] += n_villages
+            totals[3] += without_kt
+        summary = Table(
+            key="kesenjangan",
+            caption=_("Kesenjangan per kabupaten/kota"),
+            columns=[
+                area.row_label,
+                _("Kecamatan"),
+                _("Kecamatan tanpa TKSK aktif"),
+                _("Desa/kelurahan"),
+                _("Desa/kelurahan tanpa Karang Taruna aktif"),
+            ],
+            rows=[[r.name, *per_regency[r.code]] for r in area.regencies],
+            links=[dashboard_url(r) for r in area.regencies],
+        )
+        summary.footer = [_("Jumlah")] + [sum(summary.column(i)) for i in range(1, 5)]
+        regency_names = {r.code: r.name for r in area.regencies}
+        without_tksk = Table(
+            key="tanpa-tksk",
+            caption=_("Kecamatan tanpa TKSK aktif"),
+            columns=[_("Kabupaten/Kota"), _("Kecamatan"), _("Kode")],
+            rows=[[regency_names[r[3]], r[2], r[1]] for r in districts if not r[4]],
+            collapsed=True,
+            empty=_("Setiap kecamatan memiliki TKSK aktif."),
+        )
+        chart = bar_chart("chart-kesenjangan", _("Kecamatan tanpa TKSK dan desa tanpa Karang Taruna"), summary, [2, 4])
+        return Panel(key="kesenjangan", title=_("Kesenjangan"), tables=[summary, without_tksk], charts=[chart])
+
+    summary = Table(
+        key="kesenjangan",
+        caption=_("Kesenjangan per kecamatan — %(area)s") % {"area": area.name},
+        columns=[
+            area.row_label,
+            _("Ada TKSK aktif"),
+            _("Desa/kelurahan"),
+            _("Desa/kelurahan tanpa Karang Taruna aktif"),
+        ],
+        rows=[[r[2], bool(r[4]), r[5], r[6]] for r in districts],
+    )
+    summary.footer = [_("Jumlah"), "", sum(summary.column(2)), sum(summary.column(3))]
+    without_tksk = Table(
+        key="tanpa-tksk",
+        caption=_("Kecamatan tanpa TKSK aktif"),
+        columns=[_("Kecamatan"), _("Kode")],
+        rows=[[r[2], r[1]] for r in districts if not r[4]],
+        empty=_("Setiap kecamatan memiliki TKSK aktif."),
+    )
+    uncovered = Table(
+        key="desa-tanpa-kt",
+        caption=_("Desa/kelurahan tanpa Karang Taruna aktif"),
+        columns=[_("Kecamatan"), _("Desa/kelurahan"), _("Kode")],
+        rows=[[district_names.get(r[3], r[3]), r[2], r[1]] for r in villages],
+        collapsed=True,
+        empty=_("Setiap desa/kelurahan memiliki Karang Taruna aktif."),
+    )
+    chart = bar_chart("chart-kesenjangan", _("Desa/kelurahan tanpa Karang Taruna per kecamatan"), summary, [3])
+    return Panel(
+        key="kesenjangan",
+        title=_("Kesenjangan"),
+        tables=[without_tksk, summary, uncovered],
+        charts=[chart],
+    )
+
+
+# --- 4. Forum officers and vacancies ------------------------------------------------------------------------------
+
+
+_FORUM_FIELDS = ["pk", "name", "level", "regency_id", "chair_name", "chair_acting", "officers", "ending"]
+
+
+def forum_rows(area: Area) -> list[dict[str, Any]]:
+    """The area's active forums, each with its chair, officers today, terms ending within 90 days, and for
+    each single-holder position whether it is held today and when its last term ended (one query).
+
+    A vacancy is `forums.queries.vacancies`'s: a single-holder position of an active forum that no term
+    covers today, vacant since the day after its last ended term (test_panels pins that they agree).
+    """
+    names = _FORUM_FIELDS + [f"{kind}_{i}" for i in range(len(area.single_positions)) for kind in ("held", "last_end")]
+    return [dict(zip(names, row, strict=True)) for row in area.rows("forums", lambda: forums_query(area, names))]
+
+
+def forums_query(area: Area, names: list[str]) -> QuerySet:
+    today = area.today
+    terms = OfficerTerm.objects.filter(forum_id=OuterRef("pk"))
+    current = terms.current(today)
+    per_position: dict[str, Any] = {}
+    for i, position in enumerate(area.single_positions):
+        per_position[f"held_{i}"] = Exists(current.filter(position_id=position.code))
+        per_position[f"last_end_{i}"] = Subquery(
+            terms.filter(position_id=position.code, end_date__lt=today).order_by("-end_date").values("end_date")[:1]
+        )
+    return (
+        area.forums()
+        .active()
+        .with_current_chair(today)
+        .annotate(
+            officers=_count_of(current, "forum_id"),
+            ending=_count_of(terms.ending_within(ENDING_SOON_DAYS, today), "forum_id"),
+            **per_position,
+        )
+        .values_list(*names)
+        .order_by(F("regency_id").asc(nulls_first=True), F("district_id").asc(nulls_first=True), "name", "pk")
+    )
+
+
+def _vacancies_of(area: Area, row: dict[str, Any]) -> list[tuple[str, dt.date | None]]:
+    """(position name, vacant since) of one forum row of `forum_rows`."""
+    vacant = []
+    for i, position in enumerate(area.single_positions):
+        if not row[f"held_{i}"]:
+            ended = row[f"last_end_{i}"]
+            vacant.append((position.name, ended + dt.timedelta(days=1) if ended else None))
+    return vacant
+
+
+def officers(area: Area) -> Panel:
+    """Forum boards: officers today, vacant single-holder offices, terms ending within 90 days.
+
+    Two queries: the forums with their counts (`forum_rows`), and the terms ending soon with their
+    holders' names (`forums.queries.terms_ending`).
+    """
+    rows = forum_rows(area)
+    province_level = _("Tingkat provinsi")
+    level_names = dict(Forum.Level.choices)
+
+    # The lists name the area's own forums: on the province dashboard the province-level ones (the
+    # regencies' forums are counted per row of the summary and listed on their own dashboards).
+    listed = [row for row in rows if row["regency_id"] is None] if area.is_province else rows
+    listed_forums = area.forums().filter(regency__isnull=True) if area.is_province else area.forums()
+    ending_terms = area.rows(
+        "terms_ending",
+        lambda: terms_ending(listed_forums, area.today, ENDING_SOON_DAYS).values_list(
+            "person__full_name", "forum__name", "position__name", "acting", "end_date", "has_successor"
+        ),
+    )
+    which = _("forum tingkat provinsi") if area.is_province else _("forum %(area)s") % {"area": area.name}
+    ending = Table(
+        key="jabatan-berakhir",
+        caption=_("Masa jabatan %(which)s yang berakhir dalam %(days)s hari")
+        % {"which": which, "days": ENDING_SOON_DAYS},
+        columns=[_("Nama"), _("Forum"), _("Jabatan"), _("Berakhir"), _("Pengganti sudah tercatat")],
+        rows=[
+            [name, forum, f"{_('Plt.')} {position}" if acting else position, end, successor]
+            for name, forum, position, acting, end, successor in ending_terms
+        ],
+        empty=_("Tidak ada masa jabatan yang berakhir dalam %(days)s hari.") % {"days": ENDING_SOON_DAYS},
+    )
+    vacancies_table = Table(
+        key="jabatan-kosong",
+        caption=_("Jabatan kosong %(which)s") % {"which": which},
+        columns=[_("Forum"), _("Jabatan"), _("Kosong sejak")],
+        rows=[[row["name"], position, since] for row in listed for position, since in _vacancies_of(area, row)],
+        empty=_("Tidak ada jabatan ketua, sekretaris, atau bendahara yang kosong."),
+    )
+    columns_counts = [_("Pengurus saat ini"), _("Jabatan kosong"), _("Berakhir ≤ %(days)s hari") % {"days": 90}]
+    if area.is_province:
+        per_region: dict[str | None, list[int]] = {None: [0, 0, 0, 0], **{c: [0, 0, 0, 0] for c in area.regency_codes}}
+        for row in rows:
+            totals = per_region.setdefault(row["regency_id"], [0, 0, 0, 0])
+            totals[0] += 1
+            totals[1] += row["officers"]
+            totals[2] += len(_vacancies_of(area, row))
+            totals[3] += row["ending"]
+        summary = Table(
+            key="pengurus",
+            caption=_("Forum dan pengurus per wilayah"),
+            columns=[_("Wilayah"), _("Forum aktif"), *columns_counts],
+            rows=[[province_level, *per_region[None]]] + [[r.name, *per_region[r.code]] for r in area.regencies],
+            links=[""] + [dashboard_url(r) for r in area.regencies],
+        )
+        summary.footer = [_("Jumlah")] + [sum(summary.column(i)) for i in range(1, 5)]
+        chart = bar_chart("chart-pengurus", _("Pengurus dan jabatan kosong per wilayah"), summary, [2, 3, 4])
+    else:
+        summary = Table(
+            key="pengurus",
+            caption=_("Forum dan pengurus — %(area)s") % {"area": area.name},
+            columns=[_("Forum"), _("Tingkat"), _("Ketua"), *columns_counts],
+            rows=[
+                [
+                    row["name"],
+                    level_names.get(row["level"], row["level"]),
+                    (f"{_('Plt.')} {row['chair_name']}" if row["chair_acting"] else row["chair_name"]),
+                    row["officers"],
+                    len(_vacancies_of(area, row)),
+                    row["ending"],
+                ]
+                for row in rows
+            ],
+            empty=_("Belum ada forum aktif yang tercatat di wilayah ini."),
+        )
+        chart = bar_chart("chart-pengurus", _("Pengurus dan jabatan kosong per forum"), summary, [3, 4, 5])
+    return Panel(
+        key="pengurus",
+        title=_("Pengurus forum dan kekosongan"),
+        tables=[summary, ending, vacancies_table],
+        charts=[chart] if summary.rows else [],
+        notes=[
+            _("Jabatan kosong: ketua, sekretaris, atau bendahara forum aktif yang tidak dipegang siapa pun hari ini.")
+        ],
+    )
+
+
+# --- 5. Events and trainings in the last 12 months -------------------------------------------------------------------
+
+
+def event_totals(area: Area, recent: QuerySet[Event], *, by_month: bool = False) -> dict[Any, list[int]]:
+    """{organiser regency (None: province level) or month: [events, trainings, participants, attended]}, one query."""
+    name = "events_per_month" if by_month else "events_per_region"
+    result: dict[Any, list[int]] = {}
+    for group, *numbers in area.rows(name, lambda: event_totals_query(area, recent, by_month=by_month)):
+        if isinstance(group, dt.datetime):  # a truncated date comes back as a datetime on some backends
+            group = group.date()
+        totals = result.setdefault(group, [0, 0, 0, 0])
+        for i, n in enumerate(numbers):
+            totals[i] += n
+    return result
+
+
+def event_totals_query(area: Area, recent: QuerySet[Event], *, by_month: bool) -> QuerySet:
+    """UNION ALL of the events and of their participations, each grouped by region or month (no DISTINCT)."""
+    zero = Value(0, output_field=IntegerField())
+    per_event = (
+        recent.annotate(group=TruncMonth("start_date") if by_month else F("regency_id"))
+        .values_list("group")
+        .annotate(
+            events=Count("id"),
+            trainings=Count("id", filter=Q(kind__in=Event.TRAINING_KINDS)),
+            participants=zero,
+            attended=zero,
+        )
+        .order_by()
+    )
+    # All participations of the visible events, as `Event.with_attendance()` counts them for the list: counts
+    # only, no names (forums.scoping hides other regencies' participants' names, not the size of an event).
+    per_participation = (
+        Participation.objects.filter(event__in=recent.values("pk"))
+        .annotate(group=TruncMonth("event__start_date") if by_month else F("event__regency_id"))
+        .values_list("group")
+        .annotate(
+            events=zero,
+            trainings=zero,
+            participants=Count("id"),
+            attended=Count("id", filter=Q(attended=True)),
+        )
+        .order_by()
+    )
+    return per_event.union(per_participation, all=True).order_by()
+
+
+def _months(since: dt.date, until: dt.date) -> list[dt.date]:
+    """The first days of the months from `since`'s to `until`'s."""
+    months, month = [], since.replace(day=1)
+    while month <= until:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def events(area: Area) -> Panel:
+    """Events and trainings that started in the last 12 months, with participants and attendance.
+
+    Regency: one query, a row per event of the regency's organisers (forums and Dinsos). Province: a row
+    per organiser region in one query, and the province-level events in a second one.
+    """
+    since = months_before(area.today, 12)
+    recent = area.events().in_last_months(12, area.today)
+    kinds = dict(Event.Kind.choices)
+    training_kinds = set(Event.TRAINING_KINDS)
+    province_organiser = _("Dinas Sosial Provinsi Banten")
+    count_columns = [_("Kegiatan"), _("Pelatihan"), _("Peserta"), _("Hadir")]
+    caption_dates = {"since": since.strftime("%d-%m-%Y"), "today": area.today.strftime("%d-%m-%Y")}
+
+    def event_table(qs: QuerySet[Event], key: str, caption: str, link: Callable[[int], str]) -> Table:
+        """A row per event; the organiser named as `Event.organiser_name` does, without loading models."""
+        events_ = area.rows(
+            key,
+            lambda: (
+                qs.with_attendance()
+                .values_list(
+                    "pk",
+                    "title",
+                    "start_date",
+                    "kind",
+                    "organiser_forum__name",
+                    "organiser_regency__name",
+                    "participant_count",
+                    "attended_count",
+                )
+                .order_by("-start_date", "-pk")
+            ),
+        )
+        rows, links = [], []
+        for pk, title, start, kind, forum_name, regency_name, participants, attended in events_:
+            if forum_name:
+                organiser = forum_name
+            elif regency_name:
+                organiser = _("Dinas Sosial %(regency)s") % {"regency": regency_name}
+            else:
+                organiser = province_organiser
+            label = f"{title} ({start:%d-%m-%Y})"
+            rows.append([label, kinds.get(kind, kind), kind in training_kinds, organiser, participants, attended])
+            links.append(link(pk))
+        table = Table(
+            key=key,
+            caption=caption,
+            columns=[_("Kegiatan"), _("Jenis"), _("Pelatihan"), _("Penyelenggara"), _("Peserta"), _("Hadir")],
+            rows=rows,
+            links=links,
+            empty=_("Tidak ada kegiatan yang tercatat dalam 12 bulan terakhir."),
+        )
+        if rows:
+            table.footer = [
+                _("Jumlah: %(n)s kegiatan, %(t)s pelatihan") % {"n": len(rows), "t": sum(1 for r in rows if r[2])},
+                "",
+                "",
+                "",
+                sum(table.column(4)),
+                sum(table.column(5)),
+            ]
+        return table
+
+    if not area.is_province:
+        regency = area.regency
+        table = event_table(
+            recent.filter(regency_id=regency.code),
+            "kegiatan",
+            _("Kegiatan dan pelatihan %(since)s s.d. %(today)s") % caption_dates,
+            _url_for_pk("dashboards:regency_event", regency_slug(regency)),
+        )
+        per_month = event_totals(area, recent.filter(regency_id=regency.code), by_month=True)
+        monthly = Table(
+            key="kegiatan-bulanan",
+            caption=_("Kegiatan dan pelatihan per bulan, %(since)s s.d. %(today)s") % caption_dates,
+            columns=[_("Bulan"), *count_columns],
+            rows=[
+                [formats.date_format(month, "M Y"), *per_month.get(month, [0, 0, 0, 0])]
+                for month in _months(since, area.today)
+            ],
+        )
+        monthly.footer = [_("Jumlah")] + [sum(monthly.column(i)) for i in range(1, 5)]
+        chart = bar_chart("chart-kegiatan", _("Kegiatan, peserta, dan kehadiran per bulan"), monthly, [1, 2, 3, 4])
+        return Panel(
+            key="kegiatan",
+            title=_("Kegiatan dan pelatihan 12 bulan terakhir"),
+            tables=[monthly, table],
+            charts=[chart],
+            hints=[_("Klik nama kegiatan untuk melihat siapa yang hadir.")],
+        )
+
+    per_region = event_totals(area, recent)
+    zero = [0, 0, 0, 0]
+    summary = Table(
+        key="kegiatan",
+        caption=_("Kegiatan dan pelatihan per wilayah penyelenggara, %(since)s s.d. %(today)s") % caption_dates,
+        columns=[_("Wilayah penyelenggara"), *count_columns],
+        rows=[[_("Tingkat provinsi"), *per_region.get(None, zero)]]
+        + [[r.name, *per_region.get(r.code, zero)] for r in area.regencies],
+        links=[""] + [dashboard_url(r) for r in area.regencies],
+    )
+    summary.footer = [_("Jumlah")] + [sum(summary.column(i)) for i in range(1, 5)]
+    province_events = event_table(
+        recent.filter(regency__isnull=True),
+        "kegiatan-provinsi",
+        _("Kegiatan tingkat provinsi %(since)s s.d. %(today)s") % caption_dates,
+        _url_for_pk("dashboards:province_event"),
+    )
+    return Panel(
+        key="kegiatan",
+        title=_("Kegiatan dan pelatihan 12 bulan terakhir"),
+        tables=[summary, province_events],
+        charts=[bar_chart("chart-kegiatan", _("Kegiatan, peserta, dan kehadiran per wilayah"), summary, [1, 2, 3, 4])],
+        hints=[
+            _("Klik nama kabupaten/kota untuk melihat kegiatannya, atau nama kegiatan untuk melihat siapa yang hadir.")
+        ],
+    )
+
+
+# --- The list of panels ---------------------------------------------------------------------------------------------
+
+PanelFunction = Callable[[Area], Panel]
+
+PANELS: list[PanelFunction] = [psks_types, per_area, gaps, officers, events]
+
+
+def build(area: Area, panels: Sequence[PanelFunction] = PANELS) -> list[Panel]:
+    return [panel(area) for panel in panels]
