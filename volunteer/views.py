@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import coordinated_units, is_staff_member
+from forums import queries as forum_queries
 from pskshub.scoping import get_visible_or_404
 from registry import scoping, services
 from registry.models import ChangeRequest, Membership, Person, Verification
@@ -134,10 +135,16 @@ def my_data(request: HttpRequest) -> HttpResponse:
         return _no_person(request)
     memberships = scoping.memberships_for(request.user).filter(person=person).order_by("status", "-start_date", "pk")
     change_requests = scoping.change_requests_for(request.user).filter(requested_by=request.user, person=person)
+    events = forum_queries.events_of(person)[:20]  # the person's own participations: theirs to see
     return _page(
         request,
         "volunteer/person_detail.html",
-        {"person": person, "memberships": memberships, "change_requests": _with_rows(change_requests[:10])},
+        {
+            "person": person,
+            "memberships": memberships,
+            "change_requests": _with_rows(change_requests[:10]),
+            "participations": events,
+        },
         section="my_data",
     )
 

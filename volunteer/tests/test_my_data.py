@@ -29,7 +29,7 @@ def test_volunteer_sees_their_own_data(client, volunteer, volunteer_person, volu
     assert "460/1/2020" in response.text  # decree of the membership
     assert "KTA-ANI" in response.text
     assert "terverifikasi" in response.text
-    assert "Belum ada data pelatihan." in response.text
+    assert "Belum ada data kegiatan atau pelatihan." in response.text
     assert reverse("volunteer:contacts_update") in response.text
     assert reverse("volunteer:change_request_create") in response.text
     assert reverse("volunteer:membership_change_request_create", args=[volunteer_membership.pk]) in response.text
@@ -129,7 +129,7 @@ def test_english_switch_translates_the_page(client, volunteer, volunteer_members
     response = client.get(URL)
 
     assert "My data" in response.text
-    assert "No training records yet." in response.text
+    assert "No events or trainings yet." in response.text
     assert "Request a correction" in response.text
     assert "verified" in response.text
 
@@ -151,3 +151,20 @@ def test_query_count_is_flat(client, volunteer, volunteer_person, django_assert_
     with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as large:
         client.get(URL)
     assert len(large) == len(small)
+
+
+def test_volunteer_sees_the_trainings_they_attended(client, volunteer, volunteer_person):
+    from forums.tests.factories import EventFactory, ParticipationFactory
+
+    ParticipationFactory(
+        event=EventFactory(title="Bimtek Pendampingan Lansia"), person=volunteer_person, certificate=True
+    )
+    ParticipationFactory(event=EventFactory(title="Rakor Orang Lain"))  # someone else's event
+    client.force_login(volunteer)
+
+    response = client.get(URL)
+
+    assert "Bimtek Pendampingan Lansia" in response.text
+    assert "bersertifikat" in response.text
+    assert "Rakor Orang Lain" not in response.text
+    assert "Belum ada data kegiatan atau pelatihan." not in response.text
