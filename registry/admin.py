@@ -485,11 +485,10 @@ class PersonAdmin(VerificationActionsMixin, NikSearchMixin, RecordAdmin):
 
     @admin.display(description=_("kegiatan"))
     def events_attended(self, obj: Person) -> str:
-        """The person's events within the officer's scope (one query), newest first."""
-        from forums.models import Participation
+        """The person's events and trainings (one query), newest first: part of a record the officer may see."""
         from forums.queries import events_of
 
-        rows = events_of(obj, participations=visible(self._request.user, Participation))
+        rows = events_of(obj)
         items = [
             format_html(
                 "<li>{} — {} ({}){}</li>",
@@ -501,10 +500,6 @@ class PersonAdmin(VerificationActionsMixin, NikSearchMixin, RecordAdmin):
             for p in rows
         ]
         return format_html("<ul>{}</ul>", mark_safe("".join(items))) if items else _("Belum ada kegiatan.")
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        self._request = request
-        return super().get_form(request, obj, change, **kwargs)
 
     def get_queryset(self, request):
         active_types = Membership.objects.filter(status=Membership.Status.ACTIVE).only("person_id", "psks_type_id")

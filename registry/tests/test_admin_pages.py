@@ -495,3 +495,16 @@ def test_verify_and_reject_actions_on_memberships_and_institutions(client, provi
     client.post(url, {"action": "mark_rejected", "_selected_action": [record.pk]})
     record.refresh_from_db()
     assert (record.verification, record.verified_by) == (Verification.REJECTED, province_staff)
+
+
+def test_person_page_lists_the_events_and_trainings_attended(client, province_staff):
+    from forums.tests.factories import EventFactory, ParticipationFactory
+
+    person = PersonFactory(full_name="Peserta Bimtek")
+    ParticipationFactory(event=EventFactory(title="Bimtek Pendamping Lansia"), person=person)
+    client.force_login(province_staff)
+
+    response = client.get(reverse("admin:registry_person_change", args=[person.pk]))
+
+    assert "Kegiatan dan pelatihan yang diikuti" in response.text
+    assert "Bimtek Pendamping Lansia" in response.text
