@@ -46,8 +46,10 @@ run: setup
 	$(DEV) $(PY) manage.py load_demo_forums
 	$(DEV) $(PY) manage.py runserver $(HOST)
 
+# Browser tests (e2e/) run when Debian's chromium is installed, and are reported as skipped (-rs) when not.
 test: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -rs
+	@test -x /usr/bin/chromium || echo "Browser tests skipped: /usr/bin/chromium not found (apt-get install chromium)"
 
 lint: setup
 	$(VENV)/bin/ruff check .
