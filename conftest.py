@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from accounts.models import RoleAssignment
 from regions.loader import load_province
@@ -41,3 +42,10 @@ def lebak_staff(db):
 @pytest.fixture
 def no_role_user(db):
     return UserFactory(username="tanpa-peran")
+
+
+@pytest.fixture(autouse=True)
+def back_to_indonesian():
+    """A request activates its language for the whole thread; never leave English to the next test."""
+    yield
+    translation.activate("id")
