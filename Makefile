@@ -9,7 +9,8 @@ HOST ?= 127.0.0.1:8000
 DEV := DEBUG=$${DEBUG:-1}
 
 # The first interpreter of 3.12+ found: PYTHON if given, then the usual names, then pyenv's versions.
-CANDIDATES := python3.14 python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) python3
+PYENV_PYTHONS := $(foreach v,3.14 3.13 3.12,$(wildcard $(HOME)/.pyenv/versions/$(v)*/bin/python3))
+CANDIDATES := python3.14 python3.13 python3.12 $(PYENV_PYTHONS) python3
 BOOTSTRAP_PYTHON := $(or $(PYTHON),$(firstword $(foreach c,$(CANDIDATES),$(shell $(c) -c 'import sys; print(sys.executable) if sys.version_info >= (3, 12) else None' 2>/dev/null))))
 
 .PHONY: setup run test worker lint format check-python clean

@@ -26,6 +26,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         + [f"regions.view_{model}" for model in ["province", "regency", "district", "village"]]
         + [f"accounts.{action}_{model}" for model in ["user", "roleassignment"] for action in _CRUD]
         + _FORUMS
+        + ["audit.view_accesslog"]
     ),
     Role.REGENCY_STAFF: frozenset(
         [f"registry.{action}_{model}" for model in _REGISTRY_MODELS for action in _CRUD]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "volunteer",
     "forums",
     "dashboards",
+    "audit",
 ]
 
 MIDDLEWARE = [

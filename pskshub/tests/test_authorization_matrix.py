@@ -24,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import RoleAssignment
+from audit.models import AccessLog
 from forums.models import Position
 from forums.tests.factories import EventFactory, ForumFactory, OfficerTermFactory
 from registry import services
@@ -201,6 +202,7 @@ def _admin_object(w, label: str):
         "forums.vacancyboard": lambda: w["forum"],
         "forums.position": lambda: Position.objects.get(pk="ketua"),
         "forums.event": lambda: w["event"],
+        "audit.accesslog": lambda: AccessLog.objects.create(username="ani", action=AccessLog.Action.VIEW),
     }
     factory = objects.get(label)
     return factory() if factory else None
@@ -442,6 +444,11 @@ ADMIN_MODEL_RULES.update(
         "forums.vacancyboard": _model_rules(list_add=_ALL_STAFF, change=_A_ONLY),  # a list only
         "forums.position": _REFERENCE,
         "forums.event": _SCOPED,
+        # Who opened whose data: read by the province only, written by nobody through the admin.
+        "audit.accesslog": {
+            **_model_rules(list_add=_ONLY_PROVINCE, add=_NO_STAFF, change=_ONLY_PROVINCE, delete=_NO_STAFF),
+            "history": admin_rule(staff_a=DENY, staff_b=DENY),
+        },
     }
 )
 
