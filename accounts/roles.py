@@ -17,6 +17,14 @@ _REGISTRY_MODELS = ["person", "membership", "institution"]
 _CRUD = ["view", "add", "change", "delete"]
 _FORUM_MODELS = ["forum", "officerterm", "event", "participation"]
 _FORUMS = [f"forums.{action}_{model}" for model in _FORUM_MODELS for action in _CRUD] + ["forums.view_position"]
+# Cases: beneficiaries and cases are never deleted by hand (a duplicate is merged; a case is rejected or closed).
+_CASES = [
+    *(f"cases.{action}_{model}" for model in ["beneficiary", "case"] for action in ["view", "add", "change"]),
+    *(f"cases.{action}_intervention" for action in _CRUD),
+    "cases.view_caseentry",
+    "cases.view_pmkscategory",
+    "cases.view_programme",
+]
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_STAFF: frozenset(
@@ -26,7 +34,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         + [f"regions.view_{model}" for model in ["province", "regency", "district", "village"]]
         + [f"accounts.{action}_{model}" for model in ["user", "roleassignment"] for action in _CRUD]
         + _FORUMS
-        + ["audit.view_accesslog"]
+        + _CASES
+        + ["cases.change_programme", "audit.view_accesslog"]
     ),
     Role.REGENCY_STAFF: frozenset(
         [f"registry.{action}_{model}" for model in _REGISTRY_MODELS for action in _CRUD]
@@ -36,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         # The logins of their regency's volunteers (accounts.scoping.users_for): deactivate, unlock.
         + ["accounts.view_user", "accounts.change_user"]
         + _FORUMS
+        + _CASES
     ),
     Role.FORUM_OFFICER: frozenset(),
 }

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "forums",
     "dashboards",
     "audit",
+    "cases",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +158,19 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Private files (uploaded imports, finished exports): outside MEDIA_ROOT, served only through views that
+# check who may read them (jobs.views.job_download), never under a public URL.
+PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=BASE_DIR / "private")
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+}
+
+# Background jobs (jobs app): Django's tasks framework with the database backend of django-tasks-db;
+# `manage.py db_worker` runs them (`make run` starts one beside runserver).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Exports of more rows than this run as a background job with a progress page instead of in the request.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -129,3 +129,28 @@ def build_nik(district_code: str, birth_date: dt.date, sex: str, serial: int) ->
     """The NIK a person of this kecamatan, birth date and sex would get (demo data, tests, benchmarks)."""
     day = birth_date.day + (40 if sex == FEMALE else 0)
     return f"{district_code.replace('.', '')}{day:02d}{birth_date:%m}{birth_date.year % 100:02d}{serial:04d}"
+
+
+def validate_kk(value: str) -> None:
+    """No. KK (glossary §7.2): 16 digits, the first two a province code. Its other parts are not checked:
+    a family card is re-issued on moves, deaths and divorces, and its date part is not documented reliably."""
+    kk = clean_nik_input(value)
+    bad = "".join(sorted({c for c in kk if c not in "0123456789"}))
+    if bad:
+        raise ValidationError(
+            gettext_lazy("No. KK hanya boleh berisi angka; ditemukan: %(chars)s."),
+            code="kk_chars",
+            params={"chars": bad},
+        )
+    if len(kk) != 16:
+        raise ValidationError(
+            gettext_lazy("No. KK harus 16 digit; tertulis %(count)d digit."),
+            code="kk_length",
+            params={"count": len(kk)},
+        )
+    if kk[:2] not in province_names():
+        raise ValidationError(
+            gettext_lazy("Dua digit pertama No. KK (%(code)s) bukan kode provinsi yang ada."),
+            code="kk_province",
+            params={"code": kk[:2]},
+        )
