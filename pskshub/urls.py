@@ -20,5 +20,6 @@ urlpatterns = [
     path("relawan/", include("volunteer.urls")),
     path("forum/", include("forums.urls")),
     path("dasbor/", include("dashboards.urls")),
+    path("tugas/", include("jobs.urls")),
     path("", include("registry.urls")),
 ]

@@ -21,11 +21,13 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import RoleAssignment
 from audit.models import AccessLog
 from forums.models import Position
+from jobs.models import Job
 from forums.tests.factories import EventFactory, ForumFactory, OfficerTermFactory
 from registry import services
 from registry.models import PsksType
@@ -164,6 +166,9 @@ def world(db, province_staff, serang_staff, lebak_staff, no_role_user):
         psks_type=lks.psks_type,
         institution=lks,
     )
+    # A finished export of staff A, with its file: only staff A may see or download it.
+    w["job"] = Job.objects.create(kind="admin_export", created_by=serang_staff, status=Job.Status.DONE)
+    w["job"].result_file.save("hasil.csv", ContentFile(b"NIK,Nama\n"), save=True)
     w["users"] = {
         "anonymous": None,
         "no_role": no_role_user,
@@ -242,6 +247,9 @@ def _url(entry: Entry, w) -> str:
         "volunteer:roster_add": {"kind": "lembaga", "key": w["institution"].pk},
         "volunteer:membership_end": {"kind": "lembaga", "key": w["institution"].pk, "pk": w["member"].pk},
         "volunteer:member_contacts_update": {"pk": w["member"].person.pk},
+        "jobs:job_detail": {"pk": w["job"].pk},
+        "jobs:job_status": {"pk": w["job"].pk},
+        "jobs:job_download": {"pk": w["job"].pk},
     }
     if entry.name == "admin:<route:admin/(?P<url>.*)$>":
         return "/admin/tidak-ada/"
@@ -375,6 +383,11 @@ RULES.update(
         "registry:recap?format=xlsx": _RECAP,
         "registry:recap?regency=36.73": _RECAP_OF_A,
         "registry:recap?regency=36.73&format=xlsx": _RECAP_OF_A,
+        # Background jobs: each user's own list; one job, seen and downloaded by its creator (staff A) only.
+        "jobs:job_list": roles(OK, anonymous=LOGIN),
+        "jobs:job_detail": roles(NOT_FOUND, anonymous=LOGIN, staff_a=OK),
+        "jobs:job_status": roles(NOT_FOUND, anonymous=LOGIN, staff_a=OK),
+        "jobs:job_download": roles(NOT_FOUND, anonymous=LOGIN, staff_a=OK),
     }
 )
 
