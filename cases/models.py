@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.names import name_key
+from cases.photos import private_storage
 from registry.models import NikField, RegionColumnsMixin
 from registry.nik import FEMALE, MALE, mask_nik, validate_kk
 
@@ -363,7 +364,14 @@ class CasePhoto(models.Model):
     """A photo of a report or a visit: JPEG/PNG, size-checked, metadata (GPS) removed unless the user kept it."""
 
     entry = models.ForeignKey(CaseEntry, models.CASCADE, related_name="photos", verbose_name=_("riwayat"))
-    image = models.ImageField(_("foto"), upload_to=photo_path, width_field="width", height_field="height")
+    image = models.ImageField(
+        _("foto"),
+        upload_to=photo_path,
+        storage=private_storage,
+        max_length=255,
+        width_field="width",
+        height_field="height",
+    )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     kept_location = models.BooleanField(_("lokasi disimpan"), default=False)

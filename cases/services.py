@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from audit.models import AccessLog
 from audit.services import log_access
 from cases import scoping
-from cases.models import Beneficiary, Case, CaseEntry, Intervention, PmksCategory, Programme
+from cases.models import Beneficiary, Case, CaseEntry, CasePhoto, Intervention, PmksCategory, Programme
 from cases.names import name_key
+from cases.photos import CleanPhoto
 from registry.models import Membership, Person
 from registry.nik import mask_nik
 
@@ -184,6 +185,7 @@ def report_case(
     other_categories: Iterable[PmksCategory] = (),
     assignee: Person | None = None,
     reporter_name: str = "",
+    photos: Iterable[CleanPhoto] = (),
 ) -> Case:
     """A new case (status baru) for a saved beneficiary, in a regency where the user may report."""
     if not scoping.can_report_in(user, beneficiary.regency_id):
@@ -214,8 +216,35 @@ def report_case(
         if others:
             case.other_categories.set(others)
         beneficiary.categories.add(category, *others)
-        _entry(case, CaseEntry.Kind.REPORTED, user, case.description, to_status=S.NEW, at=case.opened_at)
+        entry = _entry(case, CaseEntry.Kind.REPORTED, user, case.description, to_status=S.NEW, at=case.opened_at)
+        add_photos(entry, photos)
     return case
+
+
+def report_with_beneficiary(*, user, beneficiary: Beneficiary, **case_fields) -> Case:
+    """Save a new beneficiary (validated) or take a saved one, and report its case: one transaction, all or nothing."""
+    with transaction.atomic():
+        if beneficiary.pk is None:
+            beneficiary.sync_region_columns()
+            if not scoping.can_report_in(user, beneficiary.regency_id):
+                raise ValidationError(
+                    {"village": _("Desa/kelurahan ini di luar wilayah tempat Anda dapat melaporkan kasus.")}
+                )
+            beneficiary.full_clean(exclude=["name_key", "created_by"])
+            save_beneficiary(beneficiary, user=user)
+        return report_case(user=user, beneficiary=beneficiary, **case_fields)
+
+
+def add_photos(entry: CaseEntry, photos: Iterable[CleanPhoto]) -> list[CasePhoto]:
+    """Store checked photos (`cases.photos.clean_photos`) on a timeline entry, in the private storage."""
+    saved = []
+    for photo in photos:
+        case_photo = CasePhoto(entry=entry, kept_location=photo.kept_location)
+        file = photo.as_file()
+        case_photo.image.save(file.name, file, save=False)
+        case_photo.save()
+        saved.append(case_photo)
+    return saved
 
 
 def add_note(case: Case, *, user, text: str) -> CaseEntry:
@@ -225,14 +254,17 @@ def add_note(case: Case, *, user, text: str) -> CaseEntry:
     return _entry(case, CaseEntry.Kind.NOTE, user, text)
 
 
-def log_visit(case: Case, *, user, visited_on: dt.date, text: str) -> CaseEntry:
+def log_visit(case: Case, *, user, visited_on: dt.date, text: str, photos: Iterable[CleanPhoto] = ()) -> CaseEntry:
     if visited_on > timezone.localdate():
         raise ValidationError(_("Tanggal kunjungan tidak boleh di masa depan."))
     if not text.strip():
         raise ValidationError(_("Tuliskan hasil kunjungan."))
     if not case.is_open:
         raise ValidationError(_("Kasus ini sudah ditutup; buka kembali dulu untuk mencatat kunjungan."))
-    return _entry(case, CaseEntry.Kind.VISIT, user, text.strip(), visited_on=visited_on)
+    with transaction.atomic():
+        entry = _entry(case, CaseEntry.Kind.VISIT, user, text.strip(), visited_on=visited_on)
+        add_photos(entry, photos)
+    return entry
 
 
 # --- Interventions and double aid ------------------------------------------------------------------------------------
@@ -282,6 +314,14 @@ def double_aid_for(beneficiary: Beneficiary) -> list[tuple[Intervention, Interve
         ).select_related("programme", "beneficiary")
         pairs.extend((enrolment, other) for other in others)
     return pairs
+
+
+def set_programme_exclusions(programme: Programme, excludes: Iterable[Programme], *, user) -> Programme:
+    """Name the programmes `programme` must not double (provincial staff: `cases.change_programme`)."""
+    if not user.has_perm("cases.change_programme"):
+        raise PermissionDenied(_("Hanya staf provinsi yang dapat mengubah daftar program yang tidak boleh ganda."))
+    programme.excludes.set([p for p in excludes if p.pk != programme.pk])
+    return programme
 
 
 # --- Beneficiaries: duplicates, saving, merging -----------------------------------------------------------------------
