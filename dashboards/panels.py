@@ -157,8 +157,13 @@ class Area:
     def row_keys(self) -> list[tuple[str, str, str]]:
         """(code, name, drill-down URL) of the rows of a per-area table."""
         if self.is_province:
-            return [(r.code, r.name, dashboard_url(r)) for r in self.regencies]
+            return [(r.code, r.name, url) for r, url in zip(self.regencies, self.regency_urls, strict=True)]
         return [(d.code, d.name, "") for d in self.districts]
+
+    @cached_property
+    def regency_urls(self) -> list[str]:
+        """The dashboard URL of each of `regencies`, reversed once per page (rows of several tables link to them)."""
+        return [dashboard_url(r) for r in self.regencies]
 
     def rows(self, name: str, build: Callable[[], QuerySet]) -> list[tuple]:
         """Run the panel query `build()` returns (a `values_list()`), compiled once per area, date and user."""
@@ -233,7 +238,8 @@ def psks_types(area: Area) -> Panel:
     """
     counts = area.type_counts
     types = area.psks_types
-    rows = [[str(t), t.get_unit_display(), sum(counts.of(t, code) for code in area.regency_codes)] for t in types]
+    units = {value: str(label) for value, label in PsksType.Unit.choices}  # not get_unit_display() per row
+    rows = [[str(t), units.get(t.unit, t.unit), sum(counts.of(t, code) for code in area.regency_codes)] for t in types]
     table = Table(
         key="jenis",
         caption=_("Jumlah PSKS per jenis — %(area)s") % {"area": area.name},
@@ -494,7 +500,7 @@ def gaps(area: Area) -> Panel:
                 _("Desa/kelurahan tanpa Karang Taruna aktif"),
             ],
             rows=[[r.name, *per_regency[r.code]] for r in area.regencies],
-            links=[dashboard_url(r) for r in area.regencies],
+            links=area.regency_urls,
         )
         summary.footer = [_("Jumlah")] + [sum(summary.column(i)) for i in range(1, 5)]
         regency_names = {r.code: r.name for r in area.regencies}
@@ -604,15 +610,19 @@ def officers(area: Area) -> Panel:
     """
     rows = forum_rows(area)
     province_level = _("Tingkat provinsi")
-    level_names = dict(Forum.Level.choices)
+    level_names = {value: str(label) for value, label in Forum.Level.choices}
 
     # The lists name the area's own forums: on the province dashboard the province-level ones (the
     # regencies' forums are counted per row of the summary and listed on their own dashboards).
     listed = [row for row in rows if row["regency_id"] is None] if area.is_province else rows
-    listed_forums = area.forums().filter(regency__isnull=True) if area.is_province else area.forums()
+
+    def listed_forums() -> QuerySet[Forum]:
+        return area.forums().filter(regency__isnull=True) if area.is_province else area.forums()
+
+    acting = _("Plt.")
     ending_terms = area.rows(
         "terms_ending",
-        lambda: terms_ending(listed_forums, area.today, ENDING_SOON_DAYS).values_list(
+        lambda: terms_ending(listed_forums(), area.today, ENDING_SOON_DAYS).values_list(
             "person__full_name", "forum__name", "position__name", "acting", "end_date", "has_successor"
         ),
     )
@@ -623,8 +633,8 @@ def officers(area: Area) -> Panel:
         % {"which": which, "days": ENDING_SOON_DAYS},
         columns=[_("Nama"), _("Forum"), _("Jabatan"), _("Berakhir"), _("Pengganti sudah tercatat")],
         rows=[
-            [name, forum, f"{_('Plt.')} {position}" if acting else position, end, successor]
-            for name, forum, position, acting, end, successor in ending_terms
+            [name, forum, f"{acting} {position}" if is_acting else position, end, successor]
+            for name, forum, position, is_acting, end, successor in ending_terms
         ],
         empty=_("Tidak ada masa jabatan yang berakhir dalam %(days)s hari.") % {"days": ENDING_SOON_DAYS},
     )
@@ -649,7 +659,7 @@ def officers(area: Area) -> Panel:
             caption=_("Forum dan pengurus per wilayah"),
             columns=[_("Wilayah"), _("Forum aktif"), *columns_counts],
             rows=[[province_level, *per_region[None]]] + [[r.name, *per_region[r.code]] for r in area.regencies],
-            links=[""] + [dashboard_url(r) for r in area.regencies],
+            links=["", *area.regency_urls],
         )
         summary.footer = [_("Jumlah")] + [sum(summary.column(i)) for i in range(1, 5)]
         chart = bar_chart("chart-pengurus", _("Pengurus dan jabatan kosong per wilayah"), summary, [2, 3, 4])
@@ -662,7 +672,7 @@ def officers(area: Area) -> Panel:
                 [
                     row["name"],
                     level_names.get(row["level"], row["level"]),
-                    (f"{_('Plt.')} {row['chair_name']}" if row["chair_acting"] else row["chair_name"]),
+                    (f"{acting} {row['chair_name']}" if row["chair_acting"] else row["chair_name"]),
                     row["officers"],
                     len(_vacancies_of(area, row)),
                     row["ending"],
@@ -686,11 +696,11 @@ def officers(area: Area) -> Panel:
 # --- 5. Events and trainings in the last 12 months -------------------------------------------------------------------
 
 
-def event_totals(area: Area, recent: QuerySet[Event], *, by_month: bool = False) -> dict[Any, list[int]]:
+def event_totals(area: Area, recent: Callable[[], QuerySet[Event]], *, by_month: bool = False) -> dict[Any, list[int]]:
     """{organiser regency (None: province level) or month: [events, trainings, participants, attended]}, one query."""
     name = "events_per_month" if by_month else "events_per_region"
     result: dict[Any, list[int]] = {}
-    for group, *numbers in area.rows(name, lambda: event_totals_query(area, recent, by_month=by_month)):
+    for group, *numbers in area.rows(name, lambda: event_totals_query(area, recent(), by_month=by_month)):
         if isinstance(group, dt.datetime):  # a truncated date comes back as a datetime on some backends
             group = group.date()
         totals = result.setdefault(group, [0, 0, 0, 0])
@@ -746,19 +756,24 @@ def events(area: Area) -> Panel:
     per organiser region in one query, and the province-level events in a second one.
     """
     since = months_before(area.today, 12)
-    recent = area.events().in_last_months(12, area.today)
-    kinds = dict(Event.Kind.choices)
+
+    def recent(**filters: Any) -> Callable[[], QuerySet[Event]]:
+        """The visible events of the last 12 months (and `filters`), built only when their SQL is compiled."""
+        return lambda: area.events().in_last_months(12, area.today).filter(**filters)
+
+    kinds = {value: str(label) for value, label in Event.Kind.choices}
     training_kinds = set(Event.TRAINING_KINDS)
     province_organiser = _("Dinas Sosial Provinsi Banten")
     count_columns = [_("Kegiatan"), _("Pelatihan"), _("Peserta"), _("Hadir")]
     caption_dates = {"since": since.strftime("%d-%m-%Y"), "today": area.today.strftime("%d-%m-%Y")}
 
-    def event_table(qs: QuerySet[Event], key: str, caption: str, link: Callable[[int], str]) -> Table:
+    def event_table(qs: Callable[[], QuerySet[Event]], key: str, caption: str, link: Callable[[int], str]) -> Table:
         """A row per event; the organiser named as `Event.organiser_name` does, without loading models."""
         events_ = area.rows(
             key,
             lambda: (
-                qs.with_attendance()
+                qs()
+                .with_attendance()
                 .values_list(
                     "pk",
                     "title",
@@ -773,11 +788,14 @@ def events(area: Area) -> Panel:
             ),
         )
         rows, links = [], []
+        regency_organisers: dict[str, str] = {}
         for pk, title, start, kind, forum_name, regency_name, participants, attended in events_:
             if forum_name:
                 organiser = forum_name
             elif regency_name:
-                organiser = _("Dinas Sosial %(regency)s") % {"regency": regency_name}
+                organiser = regency_organisers.get(regency_name) or regency_organisers.setdefault(
+                    regency_name, _("Dinas Sosial %(regency)s") % {"regency": regency_name}
+                )
             else:
                 organiser = province_organiser
             label = f"{title} ({start:%d-%m-%Y})"
@@ -805,12 +823,12 @@ def events(area: Area) -> Panel:
     if not area.is_province:
         regency = area.regency
         table = event_table(
-            recent.filter(regency_id=regency.code),
+            recent(regency_id=regency.code),
             "kegiatan",
             _("Kegiatan dan pelatihan %(since)s s.d. %(today)s") % caption_dates,
             _url_for_pk("dashboards:regency_event", regency_slug(regency)),
         )
-        per_month = event_totals(area, recent.filter(regency_id=regency.code), by_month=True)
+        per_month = event_totals(area, recent(regency_id=regency.code), by_month=True)
         monthly = Table(
             key="kegiatan-bulanan",
             caption=_("Kegiatan dan pelatihan per bulan, %(since)s s.d. %(today)s") % caption_dates,
@@ -830,7 +848,7 @@ def events(area: Area) -> Panel:
             hints=[_("Klik nama kegiatan untuk melihat siapa yang hadir.")],
         )
 
-    per_region = event_totals(area, recent)
+    per_region = event_totals(area, recent())
     zero = [0, 0, 0, 0]
     summary = Table(
         key="kegiatan",
@@ -838,11 +856,11 @@ def events(area: Area) -> Panel:
         columns=[_("Wilayah penyelenggara"), *count_columns],
         rows=[[_("Tingkat provinsi"), *per_region.get(None, zero)]]
         + [[r.name, *per_region.get(r.code, zero)] for r in area.regencies],
-        links=[""] + [dashboard_url(r) for r in area.regencies],
+        links=["", *area.regency_urls],
     )
     summary.footer = [_("Jumlah")] + [sum(summary.column(i)) for i in range(1, 5)]
     province_events = event_table(
-        recent.filter(regency__isnull=True),
+        recent(regency__isnull=True),
         "kegiatan-provinsi",
         _("Kegiatan tingkat provinsi %(since)s s.d. %(today)s") % caption_dates,
         _url_for_pk("dashboards:province_event"),

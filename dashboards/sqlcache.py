@@ -1,10 +1,20 @@
 """The panels' SQL, compiled once and run on every request: the numbers stay live, the ORM's work does not repeat.
 
-Building a panel's queryset (subqueries, conditional counts, a UNION) and compiling it costs the ORM more
-than PostgreSQL needs to run it (bench/README.md). The SQL and its parameters depend only on what goes
-into the key (panel, regions, date, the user and their roles), so it is kept per key, per thread (a
-compiler belongs to its thread's connection), at most `MAX_ENTRIES`; the database runs it every time,
-and Django's own converters turn the rows into Python values exactly as `values_list()` would.
+Why: building and compiling a panel's queryset (subqueries, conditional counts, a UNION) costs the ORM more
+than PostgreSQL needs to run it: 40–60 ms for the seven queries of a regency dashboard whose SQL runs in
+≈ 35 ms (bench/README.md, "cold ms"). Results are never cached: the database runs the SQL on every request.
+
+What the key must hold: everything the SQL is built from. `panels.Area.sql_key` gives the area's regions,
+the date, the single-holder offices, and the user with their superuser flag and role assignments (the
+scoping rules of `pskshub.scoping` read nothing else; a role granted or withdrawn gives another key, so
+the next request compiles again). A panel whose SQL depended on anything else (rows read while building
+the queryset, the time of day) would need it in the key: `test_panels.py` pins that the compiled SQL
+is the ORM's, before and after the data changes, and follows the date and the roles.
+
+What an entry holds: the SQL text, its parameters, and Django's converters for its columns (what
+`values_list()` would apply), not the queryset or its compiler: a few kilobytes, not the ≈ 60 kB of a
+compiled query tree. At most `MAX_ENTRIES` per thread, least recently used dropped first. Per thread because
+the converters belong to the thread's connection; a worker thread lives for many requests.
 """
 
 from __future__ import annotations
@@ -12,15 +22,65 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import QuerySet
 
 MAX_ENTRIES = 512
 _local = threading.local()
 
 
-def _entries() -> OrderedDict:
+@dataclass(frozen=True)
+class Compiled:
+    alias: str
+    sql: str  # "" when the query can have no rows (Django sends no query then either)
+    params: tuple
+    col_count: int  # columns of the values_list(); more come back when ORDER BY needs extra ones
+    converters: tuple[tuple[int, tuple[Callable, ...], Any], ...]  # (column, converters, expression)
+
+    def rows(self) -> list[tuple]:
+        if not self.sql:
+            return []
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            fetched = cursor.fetchall()
+        width = self.col_count
+        if not self.converters:
+            return [row if len(row) == width else row[:width] for row in fetched]
+        result = []
+        for row in fetched:
+            values = list(row[:width])
+            for position, converters, expression in self.converters:
+                value = values[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                values[position] = value
+            result.append(tuple(values))
+        return result
+
+
+def compile_queryset(queryset: QuerySet) -> Compiled:
+    """The SQL of a `values_list()` queryset and the converters `values_list()` would apply to its rows."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # e.g. a scoping rule that gives nothing: no query at all, as the ORM does
+        return Compiled(queryset.db, "", (), 0, ())
+    fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    if compiler.has_composite_fields(fields):
+        raise ValueError("sqlcache: composite primary keys are not supported")
+    converters = tuple(
+        (position, tuple(converters), expression)
+        for position, (converters, expression) in compiler.get_converters(fields).items()
+    )
+    return Compiled(queryset.db, sql, tuple(params), compiler.col_count, converters)
+
+
+def _entries() -> OrderedDict[Hashable, Compiled]:
     entries = getattr(_local, "entries", None)
     if entries is None:
         entries = _local.entries = OrderedDict()
@@ -32,27 +92,13 @@ def clear() -> None:
 
 
 def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
-    """The rows of the `values_list()` queryset `build()` returns, compiled once per key."""
+    """The rows of the `values_list()` queryset `build()` returns; `build()` is called once per key."""
     entries = _entries()
-    entry = entries.get(key)
-    if entry is None:
-        queryset = build()
-        compiler = queryset.query.get_compiler(queryset.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:  # e.g. a scoping rule that gives nothing: no query at all, as the ORM does
-            sql, params = "", ()
-        entry = entries[key] = (compiler, sql, params)
+    compiled = entries.get(key)
+    if compiled is None:
+        compiled = entries[key] = compile_queryset(build())
         if len(entries) > MAX_ENTRIES:
             entries.popitem(last=False)
     else:
         entries.move_to_end(key)
-    compiler, sql, params = entry
-    if not sql:
-        return []
-    with compiler.connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    if compiler.has_extra_select:  # columns selected only for ordering
-        fetched = [row[: compiler.col_count] for row in fetched]
-    return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+    return compiled.rows()

@@ -1,5 +1,6 @@
-"""Table rows of the dashboards, rendered in Python: a page holds thousands of cells, and a template loop with
-filters per cell would cost more than the SQL that counted them. Every value is escaped here."""
+"""Dashboard tables rendered in Python: a page holds thousands of cells, and a template loop with an include,
+a context and filters per table and per cell costs more than the SQL that counted them. Every value is escaped
+here (`html.escape`), once."""
 
 from __future__ import annotations
 
@@ -29,39 +30,83 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def _td(value, yes: str, no: str) -> str:
-    if value is True:
-        return f"<td>{yes}</td>"
-    if value is False:
-        return f'<td class="text-danger fw-semibold">{no}</td>'
-    if isinstance(value, int):
-        return f'<td class="text-end">{value}</td>'
-    return f"<td>{escape(cell_text(value))}</td>"
+class _Cells:
+    """Renders cells; the words for yes and no are translated once per table, not once per cell."""
+
+    def __init__(self) -> None:
+        self.yes = f"<td>{escape(_('Ya'))}</td>"
+        self.no = f'<td class="text-danger fw-semibold">{escape(_("Tidak"))}</td>'
+
+    def td(self, value) -> str:
+        if value is True:
+            return self.yes
+        if value is False:
+            return self.no
+        if isinstance(value, int):
+            return f'<td class="text-end">{value}</td>'
+        return f"<td>{escape(cell_text(value))}</td>"
+
+    def footer_td(self, value) -> str:
+        if isinstance(value, int):
+            return f'<td class="text-end">{value}</td>'
+        return f"<td>{escape(cell_text(value))}</td>"
 
 
-@register.simple_tag
-def table_rows(table: Table) -> SafeString:
+def render_rows(table: Table, cells: _Cells | None = None) -> str:
     """The <tr> of a table's body: the first cell a row header (a link when the row drills down)."""
-    yes, no = escape(_("Ya")), escape(_("Tidak"))
+    cells = cells or _Cells()
+    td = cells.td
     links = table.links or [""] * len(table.rows)
     html = []
     for link, row in zip(links, table.rows, strict=True):
         head = escape(cell_text(row[0]))
         if link:
             head = f'<a href="{escape(link)}">{head}</a>'
-        cells = "".join(_td(value, yes, no) for value in row[1:])
-        html.append(f'<tr><th scope="row">{head}</th>{cells}</tr>')
-    return mark_safe("\n".join(html))  # noqa: S308  # every value escaped above
+        html.append(f'<tr><th scope="row">{head}</th>{"".join(map(td, row[1:]))}</tr>')
+    return "\n".join(html)
+
+
+def render_footer(table: Table, cells: _Cells | None = None) -> str:
+    cells = cells or _Cells()
+    first, *rest = table.footer
+    return (
+        f'<tr class="fw-semibold"><th scope="row">{escape(cell_text(first))}</th>'
+        f"{''.join(map(cells.footer_td, rest))}</tr>"
+    )
+
+
+def render_table(table: Table) -> str:
+    """A whole table: caption, header, body, footer; long lists folded (<details>); the empty message if no rows."""
+    caption = escape(str(table.caption))
+    if not table.rows:
+        return (
+            f'<p class="dashboard-empty"><strong>{caption}:</strong> {escape(str(table.empty))}</p>'
+            if table.empty
+            else ""
+        )
+    cells = _Cells()
+    head = "".join(f'<th scope="col">{escape(str(column))}</th>' for column in table.columns)
+    footer = f"<tfoot>{render_footer(table, cells)}</tfoot>" if table.footer else ""
+    html = (
+        '<div class="table-responsive">\n'
+        f'<table class="table table-sm table-bordered table-striped align-middle dashboard-table" '
+        f'id="table-{escape(table.key)}">\n'
+        f'<caption class="caption-top">{caption}</caption>\n'
+        f'<thead class="table-light"><tr>{head}</tr></thead>\n'
+        f"<tbody>\n{render_rows(table, cells)}\n</tbody>\n{footer}\n"
+        "</table>\n</div>"
+    )
+    if table.collapsed:
+        html = (
+            f'<details class="dashboard-details mb-3"><summary>{caption} ({len(table.rows)})</summary>\n'
+            f"{html}\n</details>"
+        )
+    return html
 
 
 @register.simple_tag
-def table_footer(table: Table) -> SafeString:
-    first, *rest = table.footer
-    cells = "".join(
-        f'<td class="text-end">{value}</td>' if isinstance(value, int) else f"<td>{escape(cell_text(value))}</td>"
-        for value in rest
-    )
-    return mark_safe(f'<tr class="fw-semibold"><th scope="row">{escape(cell_text(first))}</th>{cells}</tr>')  # noqa: S308
+def dashboard_table(table: Table) -> SafeString:
+    return mark_safe(render_table(table))  # noqa: S308  # every value escaped in render_table
 
 
 @register.filter

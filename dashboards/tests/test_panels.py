@@ -10,13 +10,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone
 
+from accounts.models import RoleAssignment, User
 from dashboards import panels, sqlcache
 from forums import queries
 from forums.models import Forum, Position
 from regions.models import District, Regency
 from registry.models import PsksType
+from registry.tests.factories import RoleFactory
 
-from .conftest import ANYAR, CIRUAS, KRAMATWATU, days
+from .conftest import ANYAR, CIRUAS, KRAMATWATU, days, event, member
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +279,43 @@ def test_compiled_sql_follows_the_date(known_forums, province_staff):
     events_a_year_ago = by_name(panels.events(area).tables[0])
     assert events_a_year_ago["Kabupaten Serang"][0] == 1  # only the one of 400 days ago
     assert by_name(panels.events(province_area(user=province_staff)).tables[0])["Kabupaten Serang"][0] == 3
+
+
+def test_compiled_sql_follows_the_roles(known_forums, serang_forum_chair):
+    """A role granted gives another key: the next page is compiled again and counts what the new role sees."""
+    sqlcache.clear()
+    before = by_name(panels.officers(province_area(user=serang_forum_chair)).tables[0])
+    assert before["Kabupaten Serang"][0] == 2
+    assert before["Kabupaten Lebak"][0] == 0  # a forum officer of Kabupaten Serang does not see Lebak's forums
+
+    RoleFactory(user=serang_forum_chair, role=RoleAssignment.Role.PROVINCE_STAFF, regency=None)
+    user = User.objects.get(pk=serang_forum_chair.pk)  # the next request reads the roles again
+    after = by_name(panels.officers(province_area(user=user)).tables[0])
+    assert after["Kabupaten Lebak"][0] == 1
+
+
+def test_compiled_sql_counts_rows_written_after_it_was_compiled(known_data, known_forums, serang_forum_chair):
+    """The SQL is kept, never the numbers: a row written after the first page is counted by the next one."""
+    sqlcache.clear()
+    area = regency_area(user=serang_forum_chair)
+    assert by_name(panels.per_area(area).tables[0])["Kramatwatu"][2] == 2  # PSM
+    assert by_name(panels.events(area).tables[0])[_this_month()][0] == 0
+
+    member("PSM")
+    event("Kegiatan Baru", timezone.localdate(), [], organiser_regency_id="36.04")
+    again = regency_area(user=serang_forum_chair)
+    with CaptureQueriesContext(connection) as cached:
+        assert by_name(panels.per_area(again).tables[0])["Kramatwatu"][2] == 3
+        assert by_name(panels.events(again).tables[0])[_this_month()][0] == 1
+    fresh = regency_area(user=serang_forum_chair)
+    with (
+        mock.patch.object(sqlcache, "rows", lambda key, build: list(build())),
+        CaptureQueriesContext(connection) as orm,
+    ):
+        panels.per_area(fresh)
+        panels.events(fresh)
+    assert [q["sql"] for q in cached.captured_queries] == [q["sql"] for q in orm.captured_queries]
+
+
+def _this_month() -> str:
+    return formats.date_format(timezone.localdate().replace(day=1), "M Y")
