@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import RoleAssignment
 from audit.models import AccessLog
+from cases.models import PmksCategory, Programme
 from forums.models import Position
 from jobs.models import Job
 from forums.tests.factories import EventFactory, ForumFactory, OfficerTermFactory
@@ -169,6 +170,11 @@ def world(db, province_staff, serang_staff, lebak_staff, no_role_user):
     # A finished export of staff A, with its file: only staff A may see or download it.
     w["job"] = Job.objects.create(kind="admin_export", created_by=serang_staff, status=Job.Status.DONE)
     w["job"].result_file.save("hasil.csv", ContentFile(b"NIK,Nama\n"), save=True)
+    # Cases of A: a case (with a referral) and its beneficiary.
+    from cases.tests.factories import CaseFactory, InterventionFactory
+
+    w["case"] = CaseFactory()
+    w["intervention"] = InterventionFactory(case=w["case"])
     w["users"] = {
         "anonymous": None,
         "no_role": no_role_user,
@@ -208,6 +214,11 @@ def _admin_object(w, label: str):
         "forums.position": lambda: Position.objects.get(pk="ketua"),
         "forums.event": lambda: w["event"],
         "audit.accesslog": lambda: AccessLog.objects.create(username="ani", action=AccessLog.Action.VIEW),
+        "cases.case": lambda: w["case"],
+        "cases.beneficiary": lambda: w["case"].beneficiary,
+        "cases.intervention": lambda: w["intervention"],
+        "cases.programme": lambda: Programme.objects.get(pk="pkh"),
+        "cases.pmkscategory": lambda: PmksCategory.objects.get(pk="LUT"),
     }
     factory = objects.get(label)
     return factory() if factory else None
@@ -430,6 +441,8 @@ _AXES = _model_rules(  # the opened log row does not exist: history looks the ob
 )
 _AXES["history"] = admin_rule(staff_a=STAFF_HOME, staff_b=STAFF_HOME, province=STAFF_HOME)
 
+_NEVER_DELETED = admin_rule(staff_a=FORBIDDEN, staff_b=DENY, province=FORBIDDEN)  # no delete permission
+
 ADMIN_MODEL_RULES.update(
     {
         "auth.group": _CLOSED,
@@ -462,6 +475,13 @@ ADMIN_MODEL_RULES.update(
             **_model_rules(list_add=_ONLY_PROVINCE, add=_NO_STAFF, change=_ONLY_PROVINCE, delete=_NO_STAFF),
             "history": admin_rule(staff_a=DENY, staff_b=DENY),
         },
+        # Cases and beneficiaries: never deleted (rejected/closed; merged). Enrolments are recorded on the case page.
+        "cases.case": _model_rules(list_add=_ALL_STAFF, change=_A_ONLY, delete=_NEVER_DELETED),
+        "cases.beneficiary": _model_rules(list_add=_ALL_STAFF, change=_A_ONLY, delete=_NEVER_DELETED),
+        "cases.intervention": _model_rules(list_add=_ALL_STAFF, add=_NO_STAFF, change=_A_ONLY, delete=_NEVER_DELETED),
+        # Programmes: reference data; the province edits what each must not double, regency staff read.
+        "cases.programme": _REFERENCE,
+        "cases.pmkscategory": _REFERENCE,
     }
 )
 
