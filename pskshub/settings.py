@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cases",
     "django_tasks_db",
     "jobs",
+    "transfers",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ from registry.forms import (
 )
 from registry.models import ChangeRequest, Institution, Membership, Person, PsksType, ServiceField, Verification
 from registry.nik import clean_nik_input
+from transfers.admin_views import ImportAdminMixin
 
 
 class RegencyFilter(admin.SimpleListFilter):
@@ -433,7 +434,7 @@ class MembershipInlineForInstitution(MembershipInlineForPerson):
 
 
 @admin.register(Person)
-class PersonAdmin(VerificationActionsMixin, NikSearchMixin, RecordAdmin):
+class PersonAdmin(ImportAdminMixin, VerificationActionsMixin, NikSearchMixin, RecordAdmin):
     form = PersonForm
     actions = [*VerificationActionsMixin.actions, invite_persons]
     list_display = [
@@ -519,7 +520,7 @@ class PersonAdmin(VerificationActionsMixin, NikSearchMixin, RecordAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(VerificationActionsMixin, RecordAdmin):
+class InstitutionAdmin(ImportAdminMixin, VerificationActionsMixin, RecordAdmin):
     form = InstitutionForm
     list_display = [
         "name",

@@ -258,6 +258,11 @@ def _url(entry: Entry, w) -> str:
         "volunteer:roster_add": {"kind": "lembaga", "key": w["institution"].pk},
         "volunteer:membership_end": {"kind": "lembaga", "key": w["institution"].pk, "pk": w["member"].pk},
         "volunteer:member_contacts_update": {"pk": w["member"].person.pk},
+        # An import batch is seen by its uploader only: a batch nobody uploaded is a 404 for every role.
+        "admin:registry_person_import_preview": {"batch_id": NO_BATCH},
+        "admin:registry_person_import_errors": {"batch_id": NO_BATCH},
+        "admin:registry_institution_import_preview": {"batch_id": NO_BATCH},
+        "admin:registry_institution_import_errors": {"batch_id": NO_BATCH},
         "jobs:job_detail": {"pk": w["job"].pk},
         "jobs:job_status": {"pk": w["job"].pk},
         "jobs:job_download": {"pk": w["job"].pk},
@@ -269,6 +274,8 @@ def _url(entry: Entry, w) -> str:
         return reverse(base, kwargs=fill.get(base, {})) + query
     return reverse(entry.name, kwargs=fill.get(entry.name, {}))
 
+
+NO_BATCH = "00000000-0000-4000-8000-000000000000"
 
 # Exports and the autocomplete: pseudo-entries with a query string, checked like URLs of their own.
 EXTRA_QUERY = {
@@ -394,6 +401,20 @@ RULES.update(
         "registry:recap?format=xlsx": _RECAP,
         "registry:recap?regency=36.73": _RECAP_OF_A,
         "registry:recap?regency=36.73&format=xlsx": _RECAP_OF_A,
+        # Imports (transfers): upload, template and roster for every staff member with a scope; a batch
+        # is its uploader's only (404 for everyone else, like a missing one).
+        **{
+            f"admin:registry_{model}_import{suffix}": admin_rule()
+            for model in ("person", "institution")
+            for suffix in ("", "_template", "_roster")
+        },
+        **{
+            f"admin:registry_{model}_import{suffix}": admin_rule(
+                staff_a=NOT_FOUND, staff_b=NOT_FOUND, province=NOT_FOUND
+            )
+            for model in ("person", "institution")
+            for suffix in ("_preview", "_errors")
+        },
         # Background jobs: each user's own list; one job, seen and downloaded by its creator (staff A) only.
         "jobs:job_list": roles(OK, anonymous=LOGIN),
         "jobs:job_detail": roles(NOT_FOUND, anonymous=LOGIN, staff_a=OK),

@@ -1,0 +1,241 @@
+"""Cell values as people type them into a spreadsheet, turned into model values or a clear Indonesian message.
+
+Every parser takes the reader's value (str, int, float, bool, date or None) and returns the Python value,
+or raises `CellError` with a message a non-programmer understands. They are called once per cell of a
+100,000-row file, so the common case is kept short and repeated texts are cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pskshub.lib.phone import normalize_phone
+from regions.names import strip_region_prefix
+from registry.nik import parse_nik
+from transfers.readers import FORMULA_WITHOUT_VALUE
+
+
+class CellError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def text_of(value) -> str:
+    """A cell as text: numbers without a trailing `.0`, dates as dd/mm/yyyy, surrounding spaces dropped."""
+    if value is None:
+        return ""
+    if value is FORMULA_WITHOUT_VALUE:
+        raise CellError(
+            _(
+                "Sel berisi rumus yang hasilnya tidak tersimpan. Buka file di Excel lalu simpan ulang, "
+                "atau salin dan tempel sebagai nilai (Paste Values)."
+            )
+        )
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == dt.time(0) else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def normalize_label(text: str) -> str:
+    """`  Kec.  CIPOCOK-Jaya ` → `cipocok jaya`: case, spaces and punctuation do not matter."""
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def region_name_key(text: str) -> str:
+    """A region name without its prefix (Kec., Kel., Desa …), normalised."""
+    return normalize_label(strip_region_prefix(text))
+
+
+def regency_name_key(text: str) -> str:
+    """`Kab. Lebak`, `KABUPATEN LEBAK`, `Kab Lebak` → `kabupaten lebak`; `Kota Serang` stays itself."""
+    key = normalize_label(text)
+    return re.sub(r"^kab\b", "kabupaten", key)
+
+
+# --- Plain values --------------------------------------------------------------------------------------------------
+
+
+def parse_text(value, *, max_length: int) -> str:
+    text = text_of(value)
+    if len(text) > max_length:
+        raise CellError(
+            _("Terlalu panjang: %(count)d karakter, paling banyak %(max)d.") % {"count": len(text), "max": max_length}
+        )
+    return text
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%y")
+
+
+@functools.lru_cache(maxsize=65536)
+def _date_from_text(text: str) -> dt.date | None:
+    text = text.split(" ")[0] if " " in text and ":" in text else text  # "12/03/1985 00:00"
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    return None
+
+
+def parse_date(value) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # an Excel date shown as a number
+    text = text_of(value)
+    if not text:
+        return None
+    parsed = _date_from_text(text)
+    if parsed is None:
+        raise CellError(
+            _("Tanggal %(value)s tidak dikenali; tulis sebagai hh/bb/tttt, misalnya 17/08/1985.") % {"value": text}
+        )
+    return parsed
+
+
+def parse_past_date(value) -> dt.date | None:
+    parsed = parse_date(value)
+    if parsed is not None and parsed > timezone.localdate():
+        raise CellError(_("Tanggal %(date)s ada di masa depan.") % {"date": parsed.strftime("%d/%m/%Y")})
+    return parsed
+
+
+_TRUE = {"ya", "y", "yes", "true", "1", "benar", "berbadan hukum", "sudah"}
+_FALSE = {"tidak", "t", "no", "false", "0", "salah", "belum", "", "-"}
+
+
+def parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = normalize_label(text_of(value))
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise CellError(_("Isi dengan ya atau tidak; tertulis %(value)s.") % {"value": text_of(value)})
+
+
+def parse_phone(value) -> str:
+    text = text_of(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = "0" + text  # Excel dropped the leading zero of 0812…
+    try:
+        return normalize_phone(text.lstrip("'"))
+    except ValidationError as exc:
+        raise CellError(" ".join(exc.messages)) from None
+
+
+def parse_email(value) -> str:
+    text = text_of(value)
+    if not text:
+        return ""
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise CellError(_("Alamat email %(value)s tidak sah.") % {"value": text}) from None
+    return text
+
+
+class Choices:
+    """A choice column: accepts the stored code or the label, in any case ("P", "perempuan", "Perempuan")."""
+
+    def __init__(self, choices, *, extra: dict[str, str] | None = None, default: str = "") -> None:
+        self.choices = choices
+        self.extra = extra or {}
+        self.default = default
+
+    @functools.cached_property
+    def lookup(self) -> dict[str, str]:
+        table = {}
+        for code, label in self.choices:
+            if code == "":
+                continue
+            table[normalize_label(str(code))] = code
+            table[normalize_label(str(label))] = code
+        table.update({normalize_label(k): v for k, v in self.extra.items()})
+        return table
+
+    def labels(self) -> str:
+        return ", ".join(str(label) for code, label in self.choices if code != "")
+
+    def __call__(self, value) -> str:
+        text = text_of(value)
+        if not text:
+            return self.default
+        code = self.lookup.get(normalize_label(text))
+        if code is None:
+            raise CellError(
+                _("%(value)s tidak dikenal; pilih salah satu: %(choices)s.")
+                % {
+                    "value": text,
+                    "choices": self.labels(),
+                }
+            )
+        return code
+
+
+# --- NIK ------------------------------------------------------------------------------------------------------------
+
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
+
+
+def parse_nik_cell(value) -> str:
+    """A NIK typed as text, as a number (Excel keeps 15 digits), in scientific notation, or after an apostrophe."""
+    if value is None or value == "":
+        raise CellError(_("NIK wajib diisi."))
+    if isinstance(value, float) and not value.is_integer():
+        raise CellError(_("NIK %(value)s bukan bilangan bulat; tulis 16 digit NIK sebagai teks.") % {"value": value})
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        digits = str(int(value))
+        if len(digits) == 16 and digits.endswith("0"):
+            raise CellError(
+                _(
+                    "NIK tersimpan sebagai angka (%(value)s). Excel hanya menyimpan 15 digit angka, jadi digit "
+                    "terakhir NIK mungkin sudah hilang. Ubah format kolom menjadi Teks lalu ketik ulang NIK."
+                )
+                % {"value": digits}
+            )
+        text = digits
+    else:
+        text = text_of(value).lstrip("'").strip()
+    if _SCIENTIFIC.match(text):
+        raise CellError(
+            _(
+                "NIK tertulis dalam notasi ilmiah (%(value)s), sehingga digit aslinya sudah hilang. Ubah format "
+                "kolom menjadi Teks lalu ketik ulang NIK lengkap 16 digit."
+            )
+            % {"value": text}
+        )
+    return _checked_nik(text)
+
+
+def _checked_nik(text: str) -> str:
+    try:
+        return parse_nik(text).nik
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        if exc.error_list and exc.error_list[0].code == "nik_length":
+            count = exc.error_list[0].params["count"]
+            message = _("NIK harus 16 digit; tertulis %(count)d digit (%(value)s).") % {"count": count, "value": text}
+        raise CellError(message) from None
