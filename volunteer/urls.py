@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from cases import site_views as case_views
 from volunteer import views
 from volunteer.units import DISTRICT, INSTITUTION
 
@@ -32,4 +33,10 @@ urlpatterns = [
     path("unit/<unitkind:kind>/<str:key>/tambah/", views.roster_add, name="roster_add"),
     path("unit/<unitkind:kind>/<str:key>/anggota/<int:pk>/akhiri/", views.membership_end, name="membership_end"),
     path("anggota/<int:pk>/kontak/", views.member_contacts_update, name="member_contacts_update"),
+    # Cases (cases/site_views.py): Kasus Saya, reporting a case, the case page, visits, photos.
+    path("kasus/", case_views.case_list, name="case_list"),
+    path("kasus/lapor/", case_views.case_report, name="case_report"),
+    path("kasus/<int:pk>/", case_views.case_detail, name="case_detail"),
+    path("kasus/<int:pk>/kunjungan/", case_views.case_visit, name="case_visit"),
+    path("kasus/foto/<int:pk>/", case_views.case_photo, name="case_photo"),
 ]

@@ -175,6 +175,13 @@ def world(db, province_staff, serang_staff, lebak_staff, no_role_user):
 
     w["case"] = CaseFactory()
     w["intervention"] = InterventionFactory(case=w["case"])
+    # A case the volunteer reported, with a photo: theirs to open, and staff A's and the province's.
+    from cases import services as case_services
+    from cases.photos import clean_photo
+    from cases.tests.photo_files import jpeg_upload
+
+    w["volunteer_case"] = CaseFactory(reported_by=w["person"].account)
+    w["case_photo"] = case_services.add_photos(w["volunteer_case"].entries.get(), [clean_photo(jpeg_upload())])[0]
     w["users"] = {
         "anonymous": None,
         "no_role": no_role_user,
@@ -266,6 +273,9 @@ def _url(entry: Entry, w) -> str:
         "jobs:job_detail": {"pk": w["job"].pk},
         "jobs:job_status": {"pk": w["job"].pk},
         "jobs:job_download": {"pk": w["job"].pk},
+        "volunteer:case_detail": {"pk": w["volunteer_case"].pk},
+        "volunteer:case_visit": {"pk": w["volunteer_case"].pk},
+        "volunteer:case_photo": {"pk": w["case_photo"].pk},
     }
     if entry.name == "admin:<route:admin/(?P<url>.*)$>":
         return "/admin/tidak-ada/"
@@ -344,6 +354,9 @@ _PROVINCE_DASHBOARD = roles(NOT_FOUND, anonymous=LOGIN, staff_a=REDIRECT, staff_
 _REGENCY_A_DASHBOARD = roles(NOT_FOUND, anonymous=LOGIN, staff_a=OK, province=OK)
 _RECAP = roles(FORBIDDEN, anonymous=LOGIN, staff_a=OK, staff_b=OK, province=OK)
 _RECAP_OF_A = roles(FORBIDDEN, anonymous=LOGIN, staff_a=OK, staff_b=NOT_FOUND, province=OK)
+# Kasus Saya and the report form: volunteers (a person record) and staff; the volunteer's own case of A.
+_CASE_PAGES = roles(OK, anonymous=LOGIN, no_role=NOT_FOUND)
+_VOLUNTEERS_CASE = roles(NOT_FOUND, anonymous=LOGIN, volunteer=OK, staff_a=OK, province=OK)
 
 RULES.update(
     {
@@ -420,6 +433,12 @@ RULES.update(
         "jobs:job_detail": roles(NOT_FOUND, anonymous=LOGIN, staff_a=OK),
         "jobs:job_status": roles(NOT_FOUND, anonymous=LOGIN, staff_a=OK),
         "jobs:job_download": roles(NOT_FOUND, anonymous=LOGIN, staff_a=OK),
+        # Case pages of the volunteer site (cases/site_views.py).
+        "volunteer:case_list": _CASE_PAGES,
+        "volunteer:case_report": _CASE_PAGES,
+        "volunteer:case_detail": _VOLUNTEERS_CASE,
+        "volunteer:case_visit": _VOLUNTEERS_CASE,
+        "volunteer:case_photo": _VOLUNTEERS_CASE,
     }
 )
 
