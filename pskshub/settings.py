@@ -7,6 +7,7 @@ Every setting a deployment may change is read from the environment (or an option
 from __future__ import annotations
 
 import datetime
+import sys
 from pathlib import Path
 
 import environ
@@ -98,6 +99,18 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Persistent connections, checked before reuse so a database restart costs no failed request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL: a per-statement time limit, so no one query (a search over a million rows) holds a worker for long.
+# It applies to web processes (gunicorn, runserver, tests) only: manage.py commands that legitimately run long
+# (migrate, seed_synthetic, load_demo*, db_worker running exports and imports) are not cut.
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=5000)
+_MANAGE_COMMAND = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else None
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and DB_STATEMENT_TIMEOUT_MS > 0
+    and _MANAGE_COMMAND in (None, "runserver")
+):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
