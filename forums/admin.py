@@ -31,6 +31,7 @@ from forums.forms import (
     ParticipantsPickForm,
 )
 from forums.models import Event, Forum, OfficerTerm, Participation, Position, VacancyBoard
+from pskshub.admin_export import Column, ExportMixin, ExportSet
 from pskshub.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from pskshub.scoping import visible
 from regions.models import Regency
@@ -230,8 +231,27 @@ class TermStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(OfficerTerm)
-class OfficerTermAdmin(ScopedHistoryAdmin):
+class OfficerTermAdmin(ExportMixin, ScopedHistoryAdmin):
     form = OfficerTermForm
+    export_columns = [
+        Column(_("forum"), "forum.name"),
+        Column(_("jenis forum"), "forum.get_kind_display"),
+        Column(_("wilayah"), "forum.region_name"),
+        Column(_("jabatan"), "position.name"),
+        Column(_("keterangan jabatan"), "position_detail"),
+        Column(_("Plt."), "acting"),
+        Column(_("NIK"), "person.nik", sensitive=True),
+        Column(_("nama"), "person.full_name"),
+        Column(_("nomor HP"), "person.phone"),
+        Column(_("mulai menjabat"), "start_date"),
+        Column(_("akhir masa jabatan"), "end_date"),
+        Column(_("nomor SK"), "decree_number"),
+        Column(_("tanggal SK"), "decree_date"),
+        Column(_("tanggal dikukuhkan"), "inaugurated_on"),
+        Column(_("dikukuhkan oleh"), "inaugurated_by"),
+    ]
+    export_scope_field = "forum.regency_id"
+    export_prepare = staticmethod(lambda qs: qs.select_related("forum__regency", "forum__district"))
     list_display = ["person", "position_label", "forum", "start_date", "end_date", "acting"]
     list_filter = [TermStateFilter, "position", "forum__kind", ForumRegionFilter, "acting"]
     list_select_related = ["forum", "position", "person"]
@@ -363,9 +383,50 @@ class TrainingFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _participants_of_events(request, events):
+    """The participants of the listed events that the user may see (forums.scoping)."""
+    return (
+        visible(request.user, Participation)
+        .filter(event__in=events.order_by().values("pk"))
+        .select_related("person__regency")
+        .order_by("-event__start_date", "event_id", "person__full_name", "pk")
+    )
+
+
 @admin.register(Event)
-class EventAdmin(ScopedHistoryAdmin):
+class EventAdmin(ExportMixin, ScopedHistoryAdmin):
     form = EventForm
+    export_columns = [
+        Column(_("jenis kegiatan"), "get_kind_display"),
+        Column(_("nama kegiatan"), "title"),
+        Column(_("tanggal mulai"), "start_date"),
+        Column(_("tanggal selesai"), "end_date"),
+        Column(_("penyelenggara"), "organiser_name"),
+        Column(_("tempat"), "venue"),
+        Column(_("desa/kelurahan"), "village.name"),
+        Column(_("peserta"), "participant_count"),
+        Column(_("hadir"), "attended_count"),
+    ]
+    export_sets = [
+        ExportSet(
+            "peserta",
+            _("peserta kegiatan"),
+            [
+                Column(_("nama kegiatan"), "event.title"),
+                Column(_("tanggal mulai"), "event.start_date"),
+                Column(_("NIK"), "person.nik", sensitive=True),
+                Column(_("nama"), "person.full_name"),
+                Column(_("kabupaten/kota domisili"), "person.regency.name"),
+                Column(_("peran"), "get_role_display"),
+                Column(_("hadir"), "attended"),
+                Column(_("bersertifikat"), "certificate"),
+            ],
+            rows=_participants_of_events,
+            scope_field="person.regency_id",
+            filename="peserta-kegiatan",
+            model=Participation,
+        )
+    ]
     list_display = ["title", "kind", "start_date", "end_date", "organiser", "place", "participants", "attended"]
     list_filter = ["kind", TrainingFilter, RegionFilter]
     list_select_related = ["organiser_forum", "organiser_regency", "village"]

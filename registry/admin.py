@@ -21,6 +21,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
 
 from accounts.admin_actions import invite_persons
+from pskshub.admin_export import Column, ExportMixin
 from pskshub.admin_scoping import RowLabelsInlineFormSet, ScopedModelAdmin, ScopedTabularInline
 from pskshub.scoping import visible
 from regions.models import District, Regency, regency_code_of
@@ -35,6 +36,7 @@ from registry.forms import (
 from registry.models import ChangeRequest, Institution, Membership, Person, PsksType, ServiceField, Verification
 from registry.nik import clean_nik_input
 from transfers.admin_views import ImportAdminMixin
+from transfers.schemas import SCHEMAS
 
 
 class RegencyFilter(admin.SimpleListFilter):
@@ -434,8 +436,9 @@ class MembershipInlineForInstitution(MembershipInlineForPerson):
 
 
 @admin.register(Person)
-class PersonAdmin(ImportAdminMixin, VerificationActionsMixin, NikSearchMixin, RecordAdmin):
+class PersonAdmin(ImportAdminMixin, ExportMixin, VerificationActionsMixin, NikSearchMixin, RecordAdmin):
     form = PersonForm
+    export_table = SCHEMAS["person"]  # the import template's format: an export imports back unchanged
     actions = [*VerificationActionsMixin.actions, invite_persons]
     list_display = [
         "masked_nik",
@@ -520,8 +523,9 @@ class PersonAdmin(ImportAdminMixin, VerificationActionsMixin, NikSearchMixin, Re
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ImportAdminMixin, VerificationActionsMixin, RecordAdmin):
+class InstitutionAdmin(ImportAdminMixin, ExportMixin, VerificationActionsMixin, RecordAdmin):
     form = InstitutionForm
+    export_table = SCHEMAS["institution"]  # the import template's format: an export imports back unchanged
     list_display = [
         "name",
         "psks_type",
@@ -568,8 +572,50 @@ class InstitutionAdmin(ImportAdminMixin, VerificationActionsMixin, RecordAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(VerificationActionsMixin, NikSearchMixin, RecordAdmin):
+class MembershipAdmin(ExportMixin, VerificationActionsMixin, NikSearchMixin, RecordAdmin):
     form = MembershipForm
+    # The import template's person columns then membership columns (transfers.schemas, same headers and
+    # order), one row per membership, and the unit and verification after them (ignored by the import).
+    export_columns = [
+        Column(_("NIK"), "person.nik", sensitive=True),
+        Column(_("Nama lengkap"), "person.full_name"),
+        Column(_("Jenis kelamin"), "person.sex"),
+        Column(_("Tempat lahir"), "person.birth_place"),
+        Column(_("Tanggal lahir"), "person.birth_date"),
+        Column(_("Alamat"), "person.address"),
+        Column(_("Kode desa/kelurahan"), "person.village_id"),
+        Column(_("Desa/kelurahan"), "person.village.name"),
+        Column(_("Kecamatan"), "person.district.name"),
+        Column(_("Kabupaten/kota"), "person.regency.name"),
+        Column(_("Nomor HP"), "person.phone"),
+        Column(_("Email"), "person.email"),
+        Column(_("Pendidikan terakhir"), lambda m: m.person.get_education_display() if m.person.education else ""),
+        Column(_("Status relawan"), "person.get_status_display"),
+        Column(_("Tanggal status"), "person.status_date"),
+        Column(_("Alasan status"), "person.status_reason"),
+        Column(_("Catatan"), "person.notes"),
+        Column(_("Jenis PSKS"), "psks_type_id"),
+        Column(_("Jabatan"), "position"),
+        Column(_("Kecamatan tugas"), "district.name"),
+        Column(
+            _("Kabupaten/kota tugas"),
+            lambda m: (
+                m.regency.name if m.psks_type.area_level == PsksType.AreaLevel.REGENCY and not m.district_id else ""
+            ),
+        ),
+        Column(_("Nomor anggota"), "membership_number"),
+        Column(_("Nomor SK"), "decree_number"),
+        Column(_("Tanggal SK"), "decree_date"),
+        Column(_("Penerbit SK"), "decree_issuer"),
+        Column(_("Tanggal mulai"), "start_date"),
+        Column(_("Tanggal selesai"), "end_date"),
+        Column(_("Status keanggotaan"), "get_status_display"),
+        Column(_("Lembaga/unit"), "institution.name"),
+        Column(_("Verifikasi"), "get_verification_display"),
+    ]
+    export_prepare = staticmethod(
+        lambda qs: qs.select_related("person__village", "person__district", "person__regency", "psks_type")
+    )
     nik_lookup = "person__nik"
     name_lookup = "person__full_name"
     list_display = [

@@ -74,7 +74,7 @@ def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[
 ENTRIES = _walk(get_resolver())
 ADMIN_VIEW_RE = re.compile(
     r"^admin:(?P<app>[a-z0-9]+)_(?P<model>[a-z0-9]+)_"
-    r"(?P<view>changelist|add|change|history|delete|deleted|simple_history|participants|password_change)$"
+    r"(?P<view>changelist|add|change|history|delete|deleted|simple_history|participants|password_change|export)$"
 )
 # ModelAdmin's unnamed `<path:object_id>/` pattern: a redirect to the change page.
 ADMIN_BARE_RE = re.compile(r"^admin:<route:admin/(?P<app>[a-z0-9]+)/(?P<model>[a-z0-9]+)/<path:object_id>/>$")
@@ -238,7 +238,7 @@ def _url(entry: Entry, w) -> str:
         label, kind = admin_view
         object_id = None
         obj = None
-        if kind not in ("changelist", "add", "deleted"):
+        if kind not in ("changelist", "add", "deleted", "export"):
             obj = _admin_object(w, label)
             object_id = str(obj.pk) if obj is not None else "999999"  # axes logs: nothing to open
         if kind == "simple_history":  # django-simple-history: positional object id and history id
@@ -450,6 +450,7 @@ def _model_rules(*, list_add: dict, change: dict, delete: dict | None = None, ad
     return {
         "changelist": list_add,
         "deleted": list_add,
+        "export": list_add,  # pskshub.admin_export: the options page of the changelist's download
         "add": add or list_add,
         "change": change,
         "history": change,
