@@ -45,6 +45,7 @@ run: setup
 	$(DEV) $(PY) manage.py load_regions
 	$(DEV) $(PY) manage.py load_demo
 	$(DEV) $(PY) manage.py load_demo_forums
+	$(DEV) $(PY) manage.py load_demo_cases
 	$(DEV) $(PY) manage.py runserver $(HOST)
 
 # Browser tests (e2e/) run when Debian's chromium is installed, and are reported as skipped (-rs) when not.
