@@ -46,7 +46,15 @@ run: setup
 	$(DEV) $(PY) manage.py load_demo
 	$(DEV) $(PY) manage.py load_demo_forums
 	$(DEV) $(PY) manage.py load_demo_cases
-	$(DEV) $(PY) manage.py runserver $(HOST)
+	@# The background-job worker (large imports and exports) runs beside the server and stops with it.
+	@$(DEV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  echo "Background-job worker started (pid $$worker); it stops with the server."; \
+	  $(DEV) $(PY) manage.py runserver $(HOST)
+
+# The background-job worker alone (e.g. beside a server started some other way); restarts on code changes.
+worker: setup
+	$(DEV) $(PY) manage.py db_worker
 
 # Browser tests (e2e/) run when Debian's chromium is installed, and are reported as skipped (-rs) when not.
 test: setup

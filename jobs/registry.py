@@ -8,7 +8,8 @@
         for i, row in enumerate(rows, 1):
             save(row)
             progress(i, len(rows), gettext("Menyimpan baris"))   # cheap: written at most every ~0.5 s
-        return {"created": len(rows)}             # saved as job.result (JSON)
+        return {"created": len(rows), "message": gettext("%d relawan diimpor.") % len(rows)}  # job.result (JSON);
+                                                  # "message" is shown on the job's page when done
 
 The handler runs inside one transaction (`atomic=True`, the default): if it raises, nothing it wrote
 is kept and the job is marked failed. Raise `jobs.services.JobError("…")` (or a ValidationError) with

@@ -13,7 +13,14 @@ How to use it (persons, memberships, institutions, forum officers, events use it
             Column(_("hari terbuka"), lambda case: case.age_in_days),
         ]
         export_scope_field = "regency_id"                  # the row's regency: who is entitled to full numbers
+        export_prepare = staticmethod(lambda qs: qs.select_related("beneficiary"))  # joins the columns read
         export_sets = [ExportSet("catatan", _("catatan kasus"), NOTE_COLUMNS, rows=notes_of_cases)]  # optional
+
+Instead of `export_columns`, `export_table` takes a file format declared elsewhere (`headers()`,
+`export_queryset(qs)`, `export_row(obj, hide_nik) -> rows`): persons and institutions use the import
+template's `transfers.schemas.SCHEMAS`, so an export (with full NIK) imports back unchanged. Columns must read
+only what `get_queryset`/`export_prepare` joined: the test of every export asserts a query count that does
+not grow with the rows (`CaptureQueriesContext`, as in pskshub/tests/test_admin_export.py).
 
 What the mixin adds:
 
