@@ -1,0 +1,247 @@
+"""Benchmark of the import (transfers): 100,000 person rows with a PSM membership each, on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pskshub_h3bench .venv/bin/python bench/imports.py
+    # options: --rows 100000, --format csv|xlsx, --naive-rows 5000
+
+Generates a valid file (one seeded random generator: names, Banten villages, NIKs matching the kecamatan
+and birth date), then, each step on an emptied registry:
+
+1. preview: read + validate every row (NIK, regions, duplicates, memberships, scope) without writing;
+2. commit: the same validation again inside one transaction, then COPY of persons, memberships and their
+   history rows;
+3. naive: `save()` per row (person, then membership) and `full_clean()` + `save()` per row, on the first
+   --naive-rows rows (rows/s extrapolate linearly: each row costs the same queries).
+
+Prints rows/s for each and the process's peak memory (ru_maxrss) after the import, before the naive runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pskshub.settings")
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pskshub_h3bench")
+SEED = 20261124
+
+
+def ensure_database() -> None:
+    url = urlparse(os.environ["DATABASE_URL"])
+    if not url.scheme.startswith("postgres"):
+        return
+    import psycopg2
+
+    name = url.path.lstrip("/")
+    conn = psycopg2.connect(
+        dbname="postgres", user=url.username, password=url.password, host=url.hostname, port=url.port or 5432
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+ensure_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.files.base import ContentFile  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from accounts.models import RoleAssignment, User  # noqa: E402
+from regions.models import Regency, Village  # noqa: E402
+from registry import demo_names  # noqa: E402
+from registry.models import Membership, Person, PsksType  # noqa: E402
+from registry.nik import FEMALE, MALE, build_nik  # noqa: E402
+from transfers import services  # noqa: E402
+from transfers.models import ImportBatch  # noqa: E402
+from transfers.schemas import PERSON_SCHEMA  # noqa: E402
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generate(rows: int, fmt: str) -> bytes:
+    rng = random.Random(SEED)
+    villages = list(Village.objects.filter(code__startswith="36.").select_related("district__regency"))
+    serials: dict[tuple, int] = {}
+    records = []
+    for n in range(rows):
+        village = rng.choice(villages)
+        sex = rng.choice([MALE, FEMALE])
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 40 * 365))
+        key = (village.district_id, birth, sex)
+        serials[key] = serials.get(key, 0) + 1
+        first = rng.choice(demo_names.FEMALE_GIVEN_NAMES if sex == FEMALE else demo_names.MALE_GIVEN_NAMES)
+        records.append(
+            [
+                build_nik(village.district_id, birth, sex, serials[key]),
+                f"{first} Bench {n}",
+                sex,
+                village.district.regency.name.removeprefix("Kabupaten ").removeprefix("Kota "),
+                birth.strftime("%d/%m/%Y"),
+                f"Jl. Bench No. {n % 200 + 1} RT 0{n % 9 + 1}/RW 0{n % 7 + 1}",
+                village.code,
+                village.name,
+                village.district.name,
+                village.district.regency.name,
+                f"08{rng.randrange(10**9, 10**10)}",
+                "",
+                "SMA",
+                "aktif",
+                "",
+                "",
+                "",
+                "PSM",
+                "",
+                "",
+                "",
+                f"KTA-B{n:06d}",
+                "",
+                "",
+                "",
+                "02/01/2023",
+                "",
+                "aktif",
+            ]
+        )
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(PERSON_SCHEMA.headers())
+        writer.writerows(records)
+        return out.getvalue().encode("utf-8")
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Relawan")
+    sheet.append(PERSON_SCHEMA.headers())
+    for record in records:
+        sheet.append(record)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def empty_registry() -> None:
+    with connection.cursor() as cursor:
+        for model in (Membership, Person):
+            cursor.execute(f"TRUNCATE {model.history.model._meta.db_table}, {model._meta.db_table} CASCADE")
+
+
+def naive(content: bytes, limit: int, *, clean: bool, user) -> float:
+    """One save() per row (person then membership), as a hand-written import would: rows per second."""
+    empty_registry()
+    reader = csv.reader(io.StringIO(content.decode("utf-8")))
+    next(reader)
+    psm = PsksType.objects.get(code="PSM")
+    started = time.perf_counter()
+    with transaction.atomic():
+        for index, row in enumerate(reader):
+            if index >= limit:
+                break
+            village = Village.objects.get(code=row[6])
+            person = Person(
+                nik=row[0],
+                full_name=row[1],
+                sex=row[2],
+                birth_place=row[3],
+                birth_date=dt.datetime.strptime(row[4], "%d/%m/%Y").date(),
+                address=row[5],  # noqa: DTZ007
+                village=village,
+                phone="+62" + row[10][1:],
+                education="sma",
+            )
+            person._history_user = user
+            if clean:
+                person.full_clean()
+            person.save()
+            membership = Membership(
+                person=person, psks_type=psm, membership_number=row[21], start_date=dt.date(2023, 1, 2)
+            )
+            membership._history_user = user
+            if clean:
+                membership.full_clean()
+            membership.save()
+    return limit / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    parser.add_argument("--naive-rows", type=int, default=5_000)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    if not Regency.objects.exists():
+        call_command("load_regions", verbosity=0)
+    user, _created = User.objects.get_or_create(username="bench-import")
+    empty_registry()  # TRUNCATE … CASCADE also empties tables pointing at persons (role assignments)
+    RoleAssignment.objects.get_or_create(user=user, role=RoleAssignment.Role.PROVINCE_STAFF)
+
+    started = time.perf_counter()
+    content = generate(args.rows, args.format)
+    print(
+        f"generated {args.rows:,} rows as {args.format}: {len(content) / 1e6:.1f} MB in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    print(f"peak memory before the import: {peak_mb():.0f} MB")
+
+    batch = ImportBatch(kind="person", created_by=user, original_name=f"bench.{args.format}", size=len(content))
+    batch.file.save(batch.original_name, ContentFile(content), save=False)
+    batch.save()
+    started = time.perf_counter()
+    services.run_preview(batch)
+    preview_s = time.perf_counter() - started
+    assert batch.status == "ready" and batch.counts["new"] == args.rows, (batch.counts, batch.errors[:5])
+    print(f"preview (validation only): {preview_s:.1f} s = {args.rows / preview_s:,.0f} rows/s")
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        services.run_commit(batch)
+    commit_s = time.perf_counter() - started
+    assert Person.objects.count() == args.rows and Membership.objects.count() == args.rows
+    assert Person.history.count() == args.rows and Membership.history.count() == args.rows
+    print(f"commit (validation again + writes, 4 tables): {commit_s:.1f} s = {args.rows / commit_s:,.0f} rows/s")
+    total = preview_s + commit_s
+    print(f"end to end (preview + commit): {total:.1f} s = {args.rows / total:,.0f} rows/s")
+    print(f"peak memory after the import: {peak_mb():.0f} MB")
+
+    started = time.perf_counter()
+    services.run_preview(batch)
+    again_s = time.perf_counter() - started
+    assert batch.counts["unchanged"] == args.rows, batch.counts
+    print(f"second preview of the same file (all unchanged): {args.rows / again_s:,.0f} rows/s")
+
+    rate = naive(
+        content if args.format == "csv" else generate(args.naive_rows, "csv"), args.naive_rows, clean=False, user=user
+    )
+    print(f"naive save() per row ({args.naive_rows:,} rows): {rate:,.0f} rows/s")
+    rate_clean = naive(
+        content if args.format == "csv" else generate(args.naive_rows, "csv"), args.naive_rows, clean=True, user=user
+    )
+    print(f"naive full_clean() + save() per row ({args.naive_rows:,} rows): {rate_clean:,.0f} rows/s")
+    print(f"import end to end vs naive with full_clean(): {args.rows / total / rate_clean:.1f}x")
+    empty_registry()
+
+
+if __name__ == "__main__":
+    main()
