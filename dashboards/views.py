@@ -41,7 +41,7 @@ def province(request: HttpRequest) -> HttpResponse:
         psks_types=list(PsksType.objects.all()),
         single_positions=list(Position.objects.filter(single_holder=True)),
         today=timezone.localdate(),
-        staff=staff_scope(request.user).everywhere,
+        staff_scope=staff_scope(request.user),
         user=request.user,
     )
     return _dashboard(request, area)
@@ -59,7 +59,7 @@ def regency(request: HttpRequest, slug: str) -> HttpResponse:
         psks_types=list(PsksType.objects.all()),
         single_positions=list(Position.objects.filter(single_holder=True)),
         today=timezone.localdate(),
-        staff=staff_scope(request.user).covers(regency.code),
+        staff_scope=staff_scope(request.user),
         user=request.user,
     )
     return _dashboard(request, area)

@@ -11,6 +11,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from dashboards.case_panels import Hidden
 from dashboards.panels import Table
 from regions.scoping import dashboard_scope
 
@@ -44,10 +45,12 @@ class _Cells:
             return self.no
         if isinstance(value, int):
             return f'<td class="text-end">{value}</td>'
+        if isinstance(value, Hidden):  # a count shown as "<5" or "≥ 12": a number's place
+            return f'<td class="text-end">{escape(value)}</td>'
         return f"<td>{escape(cell_text(value))}</td>"
 
     def footer_td(self, value) -> str:
-        if isinstance(value, int):
+        if isinstance(value, int | Hidden):
             return f'<td class="text-end">{value}</td>'
         return f"<td>{escape(cell_text(value))}</td>"
 

@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import RoleAssignment
+from cases.models import Beneficiary, PmksCategory
+from cases.tests.factories import BeneficiaryFactory, CaseFactory
 from forums.models import Event, Forum, OfficerTerm, Participation
 from registry.models import Institution, Membership, Person, PsksType, Verification
 from registry.tests.factories import InstitutionFactory, MembershipFactory, PersonFactory, RoleFactory, UserFactory
@@ -218,3 +220,76 @@ def grow_everything(n: int = 5) -> None:
         people = [PersonFactory(village_code=KRAMATWATU_VILLAGE) for _p in range(3)]
         event(f"Kegiatan Tambahan {i}", days(-5 - i), [(p, True) for p in people], organiser_forum=forum)
         event(f"Kegiatan Provinsi {i}", days(-7 - i), [(people[0], False)], kind="pelatihan")
+
+
+# --- PMKS cases and households ---------------------------------------------------------------------------------------
+
+ANYAR_VILLAGE_2 = "36.04.30.2002"
+
+
+def beneficiary(village: str, kk: str = "", decile: int | None = None) -> Beneficiary:
+    return BeneficiaryFactory(
+        village_code=village, kk_number=kk, decile=decile, decile_as_of=dt.date(2025, 1, 1) if decile else None
+    )
+
+
+def cases_of(person: Beneficiary, category: str, status: str, n: int = 1) -> None:
+    for _n in range(n):
+        CaseFactory(beneficiary=person, category=PmksCategory.objects.get(code=category), status=status)
+
+
+def build_cases() -> dict[str, object]:
+    """Kabupaten Serang (36.04): 14 cases, 10 beneficiaries in 6 households; a little of Kota Serang and Lebak.
+
+    Cases (category × status):  LUT: 6 new, 1 verified, 2 closed;  AJ: 1 new;  PD: 3 intervention;  FM: 1 rejected
+      Kramatwatu: 7 new (LUT 6, AJ 1), 2 closed       Ciruas: 1 verified, 3 intervention       Anyar: 1 rejected
+    Households (desil of the poorest known member; no KK: a household of its own):
+      Kramatwatu: KK A, 3 members, desil 1, 1, 1 → desil 1;   KK B, desil 2 and unknown → desil 2
+      Ciruas:     KK C, desil 4 and 3 → desil 3;   two without KK, desil 1 → 2 households of desil 1
+      Anyar:      one without KK nor desil → unknown
+      → desil 1: 3, desil 2: 1, desil 3: 1, unknown: 1; 6 households.
+    Elsewhere: Kota Serang LUT 2 new (KK E, desil 1); Kabupaten Lebak AJ 1 new (no KK, desil 5).
+    """
+    kk_a = [beneficiary(KRAMATWATU_VILLAGE, "3604051201230001", 1) for _n in range(3)]
+    kk_b = [
+        beneficiary(KRAMATWATU_VILLAGE_2, "3604051201230002", 2),
+        beneficiary(KRAMATWATU_VILLAGE_2, "3604051201230002"),
+    ]
+    kk_c = [beneficiary(CIRUAS_VILLAGE, "3604091201230003", 4), beneficiary(CIRUAS_VILLAGE, "3604091201230003", 3)]
+    alone = [beneficiary(CIRUAS_VILLAGE, decile=1), beneficiary(CIRUAS_VILLAGE, decile=1)]
+    anyar = beneficiary(ANYAR_VILLAGE)
+    cases_of(kk_a[0], "LUT", "new", 4)
+    cases_of(kk_a[1], "LUT", "new", 2)
+    cases_of(kk_b[0], "AJ", "new")
+    cases_of(kk_a[2], "LUT", "closed", 2)
+    cases_of(kk_c[0], "LUT", "verified")
+    cases_of(kk_c[1], "PD", "intervention", 2)
+    cases_of(alone[0], "PD", "intervention")
+    cases_of(anyar, "FM", "rejected")
+    kota_serang = [beneficiary(KOTA_SERANG_VILLAGE, "3673051201230005", 1) for _n in range(2)]
+    cases_of(kota_serang[0], "LUT", "new", 2)
+    cases_of(beneficiary(LEBAK_VILLAGE, decile=5), "AJ", "new")
+    return {"kk_a": kk_a, "alone": alone}
+
+
+@pytest.fixture
+def known_cases(db):
+    return build_cases()
+
+
+@pytest.fixture
+def serang_regency_staff(db):
+    """Dinsos staff of Kabupaten Serang (36.04): may see its cases, so sees exact counts."""
+    return RoleFactory(
+        user=UserFactory(username="staf-kabupaten-serang"), role=RoleAssignment.Role.REGENCY_STAFF, regency_id="36.04"
+    ).user
+
+
+def grow_cases(n: int = 5) -> None:
+    """More cases and households of every kind, in Kabupaten Serang and elsewhere."""
+    for i in range(n):
+        for village in (KRAMATWATU_VILLAGE, CIRUAS_VILLAGE, ANYAR_VILLAGE, LEBAK_VILLAGE):
+            kk = f"{village[:2]}{village[3:5]}{village[6:8]}99{i:02d}000{len(village) % 10}{i % 10}"[:16].ljust(16, "0")
+            family = [beneficiary(village, kk, 1 + i), beneficiary(village, kk), beneficiary(village, decile=10)]
+            cases_of(family[0], "KBA", "assessment")
+            cases_of(family[2], "LUT", "closed", 2)

@@ -55,6 +55,8 @@ def test_regency_export_has_a_sheet_per_panel_with_the_page_numbers(
         "Kesenjangan",
         "Pengurus forum dan kekosongan",
         "Kegiatan dan pelatihan 12 bulan",
+        "Kasus PMKS",
+        "Rumah tangga per desil",
     ]
     info = [list(row) for row in book["Keterangan"].values]
     assert info[0] == ["Dasbor PSKS", "Kabupaten Serang"]

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone
 
 from accounts.models import RoleAssignment, User
+from accounts.roles import staff_scope
 from dashboards import panels, sqlcache
 from forums import queries
 from forums.models import Forum, Position
@@ -33,6 +34,7 @@ def regency_area(code: str = "36.04", user=None) -> panels.Area:
         single_positions=list(Position.objects.filter(single_holder=True)),
         today=timezone.localdate(),
         user=user,
+        staff_scope=staff_scope(user),
     )
 
 
@@ -43,6 +45,7 @@ def province_area(user=None) -> panels.Area:
         single_positions=list(Position.objects.filter(single_holder=True)),
         today=timezone.localdate(),
         user=user,
+        staff_scope=staff_scope(user),
     )
 
 
