@@ -164,7 +164,7 @@ def naive(content: bytes, limit: int, *, clean: bool, user) -> float:
                 full_name=row[1],
                 sex=row[2],
                 birth_place=row[3],
-                birth_date=dt.datetime.strptime(row[4], "%d/%m/%Y").date(),
+                birth_date=dt.date(*map(int, reversed(row[4].split("/")))),
                 address=row[5],  # noqa: DTZ007
                 village=village,
                 phone="+62" + row[10][1:],
@@ -211,15 +211,18 @@ def main() -> None:
     started = time.perf_counter()
     services.run_preview(batch)
     preview_s = time.perf_counter() - started
-    assert batch.status == "ready" and batch.counts["new"] == args.rows, (batch.counts, batch.errors[:5])
+    assert batch.status == "ready", batch.message
+    assert batch.counts["new"] == args.rows, (batch.counts, batch.errors[:5])
     print(f"preview (validation only): {preview_s:.1f} s = {args.rows / preview_s:,.0f} rows/s")
 
     started = time.perf_counter()
     with transaction.atomic():
         services.run_commit(batch)
     commit_s = time.perf_counter() - started
-    assert Person.objects.count() == args.rows and Membership.objects.count() == args.rows
-    assert Person.history.count() == args.rows and Membership.history.count() == args.rows
+    assert Person.objects.count() == args.rows
+    assert Membership.objects.count() == args.rows
+    assert Person.history.count() == args.rows
+    assert Membership.history.count() == args.rows
     print(f"commit (validation again + writes, 4 tables): {commit_s:.1f} s = {args.rows / commit_s:,.0f} rows/s")
     total = preview_s + commit_s
     print(f"end to end (preview + commit): {total:.1f} s = {args.rows / total:,.0f} rows/s")
