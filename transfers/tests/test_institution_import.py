@@ -60,7 +60,8 @@ def test_new_updated_and_broken_rows(client, staff):
     assert "Isi tanggal akreditasi." in messages
     assert any("sudah tercantum di baris 2" in m for m in messages)
     page = client.get(reverse(PREVIEW, args=[batch.pk])).content.decode()
-    assert "LKS Harapan Bangsa" in page and "Akreditasi" in page
+    assert "LKS Harapan Bangsa" in page
+    assert "Akreditasi" in page
 
     client.post(reverse(PREVIEW, args=[batch.pk]), {"only_valid": "on"})
     existing.refresh_from_db()
