@@ -49,6 +49,7 @@ from cases.admin_forms import (
 )
 from cases.admin_search import REVEAL_VAR, LargeListMixin
 from cases.models import Beneficiary, Case, CaseEntry, Intervention, PmksCategory, Programme
+from pskshub.admin_export import Column, ExportMixin
 from pskshub.admin_scoping import ScopedModelAdmin
 from registry.nik import mask_nik
 
@@ -117,6 +118,12 @@ class IdentityRevealMixin:
         return value if getattr(obj, "identity_shown", False) else mask_nik(value)
 
 
+def case_age_days(case: Case) -> int:
+    """Days since the case was reported: until today while open, until it was closed or rejected after."""
+    end = case.closed_at if case.closed_at and not case.is_open else timezone.now()
+    return max((end - case.opened_at).days, 0)
+
+
 # --- Cases -------------------------------------------------------------------------------------------------------------
 
 
@@ -143,7 +150,7 @@ class CaseAddForm(forms.ModelForm):
 
 
 @admin.register(Case)
-class CaseAdmin(IdentityRevealMixin, LargeListMixin, ScopedModelAdmin):
+class CaseAdmin(ExportMixin, IdentityRevealMixin, LargeListMixin, ScopedModelAdmin):
     via_beneficiary = True
     name_path = "beneficiary__name_key"
     list_display = [
@@ -168,6 +175,23 @@ class CaseAdmin(IdentityRevealMixin, LargeListMixin, ScopedModelAdmin):
     autocomplete_fields = ["beneficiary"]
     form = CaseAddForm
     detail_template = "admin/cases/case/detail.html"
+    export_filename = "kasus"
+    export_columns = [
+        Column(_("no."), "pk"),
+        Column(_("dilaporkan"), "opened_at"),
+        Column(_("nama penerima"), "beneficiary.full_name"),
+        Column("NIK", "beneficiary.nik", sensitive=True),
+        Column("No. KK", "beneficiary.kk_number", sensitive=True),
+        Column(_("jenis PMKS"), "category.name"),
+        Column(_("status"), "get_status_display"),
+        Column(_("hasil akhir"), "get_outcome_display"),
+        Column(_("prioritas"), "get_priority_display"),
+        Column(_("desa/kelurahan"), "village.name"),
+        Column(_("kecamatan"), "district.name"),
+        Column(_("kabupaten/kota"), "regency.name"),
+        Column(_("relawan pendamping"), "assignee.full_name"),
+        Column(_("umur kasus (hari)"), lambda case: case_age_days(case)),
+    ]
 
     # --- the list ----------------------------------------------------------------------------------------------
 
@@ -185,8 +209,7 @@ class CaseAdmin(IdentityRevealMixin, LargeListMixin, ScopedModelAdmin):
 
     @admin.display(description=_("umur kasus (hari)"))
     def age_days(self, obj: Case) -> int:
-        end = obj.closed_at if obj.closed_at and not obj.is_open else timezone.now()
-        return max((end - obj.opened_at).days, 0)
+        return case_age_days(obj)
 
     # --- adding: through services.report_case ------------------------------------------------------------------
 
@@ -459,7 +482,7 @@ class CaseAdmin(IdentityRevealMixin, LargeListMixin, ScopedModelAdmin):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(IdentityRevealMixin, LargeListMixin, ScopedModelAdmin):
+class BeneficiaryAdmin(ExportMixin, IdentityRevealMixin, LargeListMixin, ScopedModelAdmin):
     form = BeneficiaryAdminForm
     list_display = [
         "full_name",
@@ -486,6 +509,21 @@ class BeneficiaryAdmin(IdentityRevealMixin, LargeListMixin, ScopedModelAdmin):
     search_help_text = _("Cari dengan NIK atau No. KK lengkap (16 digit), atau nama (min. 3 huruf).")
     change_list_template = "admin/cases/change_list.html"
     change_form_template = "admin/cases/beneficiary/change_form.html"
+    export_filename = "penerima-manfaat"
+    export_columns = [
+        Column(_("nama lengkap"), "full_name"),
+        Column("NIK", "nik", sensitive=True),
+        Column("No. KK", "kk_number", sensitive=True),
+        Column(_("jenis kelamin"), "get_sex_display"),
+        Column(_("tanggal lahir"), "birth_date"),
+        Column(_("tanggal lahir perkiraan"), "birth_date_estimated"),
+        Column(_("desa/kelurahan"), "village.name"),
+        Column(_("kecamatan"), "district.name"),
+        Column(_("kabupaten/kota"), "regency.name"),
+        Column(_("terdaftar di DTKS"), "get_dtks_status_display"),
+        Column(_("desil"), "decile"),
+        Column(_("jenis disabilitas"), "get_disability_display"),
+    ]
     autocomplete_fields = ["village"]
     actions = ["merge_two"]
     readonly_fields = ["district", "regency", "masked_identity", "double_aid_flag"]

@@ -186,3 +186,14 @@ def test_beneficiary_list_queries_do_not_grow(client, province_staff, django_ass
     with django_assert_max_num_queries(14):
         assert client.get(LIST + "?pmks=LUT&desil=none").status_code == 200
     assert Case.objects.count() == 0
+
+
+def test_beneficiary_export_masks_nik_and_kk(client, serang_staff):
+    b = BeneficiaryFactory(full_name="Siti Aminah", kk_number="3673051203500001")
+    client.force_login(serang_staff)
+    response = client.get(reverse("admin:cases_beneficiary_export"), {"_format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Siti Aminah" in text
+    assert b.nik not in text
+    assert "3673051203500001" not in text
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT).count() == 1

@@ -370,3 +370,50 @@ def test_staff_add_a_case_through_report_case(client, serang_staff):
     case = Case.objects.get()
     assert (case.reported_by, case.regency_id) == (serang_staff, "36.73")
     assert case.entries.get().kind == CaseEntry.Kind.REPORTED
+
+
+# --- exports and photos ------------------------------------------------------------------------------------------------
+
+
+def _csv(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_case_export_is_masked_unless_asked_and_logged(client, serang_staff):
+    case = CaseFactory(beneficiary=BeneficiaryFactory(full_name="Siti Aminah", kk_number="3673051203500001"))
+    CaseFactory(beneficiary=BeneficiaryFactory(full_name="Warga Lebak", village_code=LEBAK_VILLAGE))
+    client.force_login(serang_staff)
+    export = reverse("admin:cases_case_export")
+    text = _csv(client.get(export, {"_format": "csv"}))
+    assert "Siti Aminah" in text
+    assert "Warga Lebak" not in text
+    assert case.beneficiary.nik not in text
+    assert "3673051203500001" not in text
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, user=serang_staff).count() == 1
+    text = _csv(client.get(export, {"_format": "csv", "_nik": "1"}))
+    assert case.beneficiary.nik in text
+    assert AccessLog.objects.filter(action=AccessLog.Action.REVEAL, user=serang_staff).exists()
+    assert "umur kasus" in text
+
+
+def test_filtered_case_export_follows_the_list(client, serang_staff):
+    CaseFactory(beneficiary=BeneficiaryFactory(full_name="Kasus Baru"))
+    CaseFactory(beneficiary=BeneficiaryFactory(full_name="Kasus Tutup"), status=S.CLOSED)
+    client.force_login(serang_staff)
+    assert "Unduh XLSX" in client.get(LIST).content.decode()
+    text = _csv(client.get(reverse("admin:cases_case_export"), {"_format": "csv", "status": "closed"}))
+    assert "Kasus Tutup" in text
+    assert "Kasus Baru" not in text
+
+
+def test_timeline_shows_photos_through_the_scoped_view(client, serang_staff):
+    from django.core.files.base import ContentFile
+
+    from cases.models import CasePhoto
+
+    case = CaseFactory()
+    photo = CasePhoto(entry=case.entries.get())
+    photo.image.save("foto.png", ContentFile(b"not really a png"), save=True)
+    client.force_login(serang_staff)
+    page = client.get(change_url(case)).content.decode()
+    assert reverse("volunteer:case_photo", args=[photo.pk]) in page
