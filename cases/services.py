@@ -324,14 +324,6 @@ def set_programme_exclusions(programme: Programme, excludes: Iterable[Programme]
     return programme
 
 
-def set_programme_exclusions(programme: Programme, excludes: Iterable[Programme], *, user) -> Programme:
-    """Name the programmes `programme` must not double (provincial staff: `cases.change_programme`)."""
-    if not user.has_perm("cases.change_programme"):
-        raise PermissionDenied(_("Hanya staf provinsi yang dapat mengubah daftar program yang tidak boleh ganda."))
-    programme.excludes.set([p for p in excludes if p.pk != programme.pk])
-    return programme
-
-
 # --- Beneficiaries: duplicates, saving, merging -----------------------------------------------------------------------
 
 
