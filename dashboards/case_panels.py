@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, IntegerField, Min, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.utils.translation import gettext as _
 
 from cases.models import Beneficiary, Case, PmksCategory
+from dashboards import sqlcache
 from dashboards.base import NO_DISTRICT, Area, Panel, Table, bar_chart
 
 SMALL = 5  # counts below this (and above zero) are hidden from viewers who may not see the cases
@@ -102,43 +103,39 @@ def _region_rows(area: Area, present: set[str]) -> list[tuple[str, str, str]]:
 
 
 def cases_query(area: Area) -> QuerySet:
-    """One query, UNION ALL: ("k", category code, "", order, name) for each of the 26 categories (every one is a
-    row, with or without cases); ("c", category, status, count, "") and ("w", region, status, count, "")."""
-    empty = Value("", output_field=CharField())
-    fields = ["part", "key", "status", "n", "label"]
+    """One query, one pass over the area's cases, UNION ALL the categories' names:
+    ("c", category, region, status, count) per group of cases, and ("k", category code, name, "", order) for
+    each of the 26 categories (every one is a row, with or without cases). Both tables add these groups up.
+    """
+    fields = ["part", "pmks", "region", "status", "n"]
     categories = (
-        PmksCategory.objects.annotate(part=Value("k"), key=F("code"), status=empty, n=F("order"), label=F("name"))
+        PmksCategory.objects.annotate(part=Value("k"), pmks=F("code"), region=F("name"), status=Value(""), n=F("order"))
         .values_list(*fields)
         .order_by()
     )
-    cases = Case.objects.filter(regency_id__in=area.regency_codes)
-    by_category = (
-        cases.annotate(part=Value("c"), key=F("category_id"))
-        .values("part", "key", "status")
-        .annotate(n=Count("pk"), label=empty)
+    groups = (
+        Case.objects.filter(regency_id__in=area.regency_codes)
+        .annotate(part=Value("c"), pmks=F("category_id"), region=Coalesce(_row_region(area), Value(NO_DISTRICT)))
+        .values("part", "pmks", "region", "status")
+        .annotate(n=Count("pk"))
         .values_list(*fields)
         .order_by()
     )
-    by_region = (
-        cases.annotate(part=Value("w"), key=Coalesce(_row_region(area), Value(NO_DISTRICT)))
-        .values("part", "key", "status")
-        .annotate(n=Count("pk"), label=empty)
-        .values_list(*fields)
-        .order_by()
-    )
-    return categories.union(by_category, by_region, all=True).order_by()
+    return categories.union(groups, all=True).order_by()
 
 
 def cases(area: Area) -> Panel:
     categories: list[tuple[int, str, str]] = []  # (order, code, name)
     per_category: dict[str, dict[str, int]] = {}
     per_region: dict[str, dict[str, int]] = {}
-    for part, key, status, n, label in area.rows("cases", lambda: cases_query(area)):
+    for part, category, region, status, n in area.rows("cases", lambda: cases_query(area)):
         if part == "k":
-            categories.append((n, key, label))
-        else:
-            counts = per_category if part == "c" else per_region
-            counts.setdefault(key, {})[status] = n
+            categories.append((n, category, region))  # (order, code, name)
+            continue
+        by_status = per_category.setdefault(category, {})
+        by_status[status] = by_status.get(status, 0) + n
+        by_status = per_region.setdefault(region, {})
+        by_status[status] = by_status.get(status, 0) + n
     categories.sort()
     regions = _region_rows(area, set(per_region))
 
@@ -224,28 +221,31 @@ def household_rank() -> Coalesce:
     return Coalesce("decile", Value(UNKNOWN_DECILE), output_field=IntegerField())
 
 
-def households_query(area: Area) -> QuerySet:
-    """One query: (region, decile rank, households), counting each household once.
-
-    A household is a No. KK; a beneficiary without one is a household of their own. A household counts in
-    the decile of its poorest known member (members of one family should share the family's decile; when
-    the records disagree, the lowest), unknown if none is known, and in the region of that member: the
-    household's representative is its member of lowest rank (then lowest id), so a household is counted once.
-    """
-    beneficiaries = Beneficiary.objects.filter(regency_id__in=area.regency_codes).annotate(rank=household_rank())
-    ahead = (
-        Beneficiary.objects.filter(regency_id__in=area.regency_codes, kk_number=OuterRef("kk_number"))
-        .annotate(rank=household_rank())
-        .filter(Q(rank__lt=OuterRef("rank")) | Q(rank=OuterRef("rank"), pk__lt=OuterRef("pk")))
+def household_key() -> Coalesce:
+    """The No. KK; for a beneficiary without one, their own key ("b" and the id): a household of their own."""
+    return Coalesce(
+        NullIf("kk_number", Value("")), Concat(Value("b"), Cast("id", CharField())), output_field=CharField()
     )
-    return (
-        beneficiaries.filter(Q(kk_number="") | ~Exists(ahead))
-        .annotate(row=Coalesce(_row_region(area), Value(NO_DISTRICT)))
-        .values("row", "rank")
-        .annotate(n=Count("pk"))
-        .values_list("row", "rank", "n")
+
+
+def households_query(area: Area) -> sqlcache.Grouped:
+    """One query: (region, decile rank, households), each household counted once.
+
+    The ORM groups the area's beneficiaries into households (one row each: its poorest known member's decile,
+    unknown if none is known, and its region); the database then counts the households per region and decile
+    (`sqlcache.Grouped`: a GROUP BY over a subquery, which the ORM cannot write). Members of one family share
+    the family's decile in DTSEN; when the records disagree, the lowest counts. A household whose members are
+    recorded in two kecamatan counts in the first by code.
+    """
+    households = (
+        Beneficiary.objects.filter(regency_id__in=area.regency_codes)
+        .annotate(household=household_key())
+        .values("household")
+        .annotate(region=Min(Coalesce(_row_region(area), Value(NO_DISTRICT))), rank=Min(household_rank()))
+        .values_list("region", "rank")
         .order_by()
     )
+    return sqlcache.Grouped(households, group_by=["region", "rank"])
 
 
 def households(area: Area) -> Panel:

@@ -261,7 +261,7 @@ def test_compiled_sql_gives_the_same_numbers_and_queries_as_the_orm(known_data, 
         areas = [make(user=province_staff) for _n in range(3)]
         assert len({area.sql_key for area in areas}) == 1  # (reads the user's roles before counting queries)
         with (
-            mock.patch.object(sqlcache, "rows", lambda key, build: list(build())),
+            mock.patch.object(sqlcache, "rows", lambda key, build: sqlcache.uncached(build())),
             CaptureQueriesContext(connection) as orm,
         ):
             by_orm = panels.build(areas[0])
@@ -312,7 +312,7 @@ def test_compiled_sql_counts_rows_written_after_it_was_compiled(known_data, know
         assert by_name(panels.events(again).tables[0])[_this_month()][0] == 1
     fresh = regency_area(user=serang_forum_chair)
     with (
-        mock.patch.object(sqlcache, "rows", lambda key, build: list(build())),
+        mock.patch.object(sqlcache, "rows", lambda key, build: sqlcache.uncached(build())),
         CaptureQueriesContext(connection) as orm,
     ):
         panels.per_area(fresh)
