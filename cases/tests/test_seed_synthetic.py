@@ -210,7 +210,7 @@ def test_postgres_indexes_and_keys_are_put_back_and_the_statement_limit_lifted(m
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) "
-                "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1",
+                "UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1, 2",
                 [tables, tables],
             )
             return cursor.fetchall()

@@ -141,7 +141,10 @@ class Command(BaseCommand):
         cases = Case.objects.count()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Key checks still pending in this transaction (rows written earlier in it) would block TRUNCATE.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {', '.join(tables)}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             with connection.cursor() as cursor:
                 for table in tables:  # keys are checked at commit: the order does not matter
