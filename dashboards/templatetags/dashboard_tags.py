@@ -8,11 +8,12 @@ import datetime as dt
 from html import escape
 
 from django import template
+from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from dashboards.case_panels import Hidden
-from dashboards.panels import Table
+from dashboards.panels import Panel, Table
 from regions.scoping import dashboard_scope
 
 register = template.Library()
@@ -105,6 +106,40 @@ def render_table(table: Table) -> str:
             f"{html}\n</details>"
         )
     return html
+
+
+def render_panel(panel: Panel) -> str:
+    """A panel's section: its charts (data in json_script blocks, drawn by static/js/dashboard.js), tables, notes."""
+    key = escape(panel.key)
+    html = [
+        f'<section class="dashboard-panel card mb-4" id="panel-{key}" aria-labelledby="panel-{key}-title">',
+        '<div class="card-body">',
+        f'<h2 class="h5 card-title" id="panel-{key}-title">{escape(str(panel.title))}</h2>',
+    ]
+    for chart in panel.charts:
+        label = _("%(title)s: grafik batang; angkanya ada di tabel “%(caption)s”.") % {
+            "title": chart.title,
+            "caption": chart.table.caption,
+        }
+        html.append(
+            '<figure class="dashboard-chart" hidden><div class="dashboard-chart-box">'
+            f'<canvas data-chart="{escape(chart.key)}" data-table="table-{escape(chart.table.key)}" role="img" '
+            f'aria-label="{escape(label)}"></canvas></div>'
+            f'<figcaption class="small text-body-secondary">{escape(str(chart.title))}</figcaption>'
+            f"{json_script(chart.data(), chart.key)}</figure>"
+        )
+    html.extend(render_table(table) for table in panel.tables)
+    html.extend(f'<p class="small text-body-secondary mb-0">{escape(str(note))}</p>' for note in panel.notes)
+    html.extend(
+        f'<p class="small text-body-secondary mb-0 d-print-none">{escape(str(hint))}</p>' for hint in panel.hints
+    )
+    html.append("</div>\n</section>")
+    return "\n".join(html)
+
+
+@register.simple_tag
+def dashboard_panel(panel: Panel) -> SafeString:
+    return mark_safe(render_panel(panel))  # noqa: S308  # every value escaped in render_panel
 
 
 @register.simple_tag
