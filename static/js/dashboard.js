@@ -12,7 +12,13 @@
 
   function draw(canvas) {
     var data = readData(canvas.dataset.chart);
-    if (!data || !data.labels.length) {
+    // Nothing to draw: no rows, or only zeros and hidden counts (null: "<5", shown in the table only).
+    var drawn = data && data.series.some(function (series) {
+      return series.values.some(function (value) {
+        return value;
+      });
+    });
+    if (!data || !data.labels.length || !drawn) {
       return;
     }
     var figure = canvas.closest(".dashboard-chart");
