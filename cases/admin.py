@@ -42,6 +42,7 @@ from cases.admin_forms import (
     BeneficiaryAdminForm,
     BulkAssignForm,
     BulkTransitionForm,
+    DetailsForm,
     InterventionForm,
     MergeForm,
     NoteForm,
@@ -259,6 +260,7 @@ class CaseAdmin(ExportMixin, IdentityRevealMixin, LargeListMixin, ScopedModelAdm
             "note": NoteForm(),
             "assign": AssignForm(case=case, initial={"person": case.assignee_id}) if may_manage else None,
             "intervention": InterventionForm(user=request.user, case=case) if may_manage else None,
+            "details": DetailsForm(instance=case, initial={"expected_version": case.version}) if may_manage else None,
         }
         revealed = False
         status = 200
@@ -312,6 +314,21 @@ class CaseAdmin(ExportMixin, IdentityRevealMixin, LargeListMixin, ScopedModelAdm
                 message = gettext("Status kasus diubah menjadi “%(status)s”.") % {
                     "status": Case.Status(data["to_status"]).label
                 }
+            elif action == "details":
+                form = DetailsForm(request.POST, instance=Case.objects.get(pk=case.pk))
+                if not form.is_valid():
+                    return None, form
+                data = form.cleaned_data
+                services.update_details(
+                    case,
+                    user=user,
+                    category=data["category"],
+                    other_categories=data["other_categories"],
+                    priority=data["priority"],
+                    description=data["description"],
+                    expected_version=data["expected_version"],
+                )
+                message = gettext("Rincian kasus disimpan.")
             elif action == "note":
                 form = NoteForm(request.POST)
                 if not form.is_valid():

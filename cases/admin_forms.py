@@ -51,6 +51,17 @@ class BulkTransitionForm(forms.Form):
     )
 
 
+class DetailsForm(forms.ModelForm):
+    """Correct a case's categories, priority and description, against the version the page was opened at."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Case
+        fields = ["category", "other_categories", "priority", "description"]
+        widgets = {"other_categories": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 3})}
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("catatan"),

@@ -332,6 +332,7 @@ class CaseEntry(models.Model):
         NOTE = "note", _("catatan")
         VISIT = "visit", _("kunjungan")
         ASSIGNMENT = "assignment", _("penugasan")
+        DETAILS = "details", _("perubahan rincian")
         INTERVENTION = "intervention", _("intervensi/rujukan")
         MERGE = "merge", _("penggabungan data")
 

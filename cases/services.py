@@ -160,6 +160,56 @@ def assign(case: Case, person: Person | None, *, user) -> Case:
     return case
 
 
+def update_details(
+    case: Case,
+    *,
+    user,
+    category: PmksCategory,
+    other_categories: Iterable[PmksCategory],
+    priority: int,
+    description: str,
+    expected_version: int,
+) -> Case:
+    """Correct what was reported (categories, priority, description); the timeline says what changed, before → after."""
+    _require_manager(user, case)
+    description = description.strip()
+    if not description:
+        raise ValidationError(_("Uraian kasus tidak boleh kosong."))
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.version != expected_version:
+            raise ValidationError(
+                _("Kasus ini baru saja diubah orang lain (sekarang: %(status)s). Muat ulang halaman lalu coba lagi.")
+                % {"status": _status_label(locked.status)}
+            )
+        others = sorted({c for c in other_categories if c.pk != category.pk}, key=lambda c: c.order)
+        before_others = list(locked.other_categories.order_by("order"))
+        changes = []
+        if locked.category_id != category.pk:
+            changes.append(_("jenis PMKS utama: %(old)s → %(new)s") % {"old": locked.category, "new": category})
+        if [c.pk for c in before_others] != [c.pk for c in others]:
+            changes.append(
+                _("jenis PMKS lain: %(old)s → %(new)s")
+                % {"old": ", ".join(map(str, before_others)) or "–", "new": ", ".join(map(str, others)) or "–"}
+            )
+        if locked.priority != priority:
+            changes.append(
+                _("prioritas: %(old)s → %(new)s")
+                % {"old": locked.get_priority_display(), "new": Case.Priority(priority).label}
+            )
+        if locked.description != description:
+            changes.append(_("uraian diubah (sebelumnya: “%(old)s”)") % {"old": locked.description})
+        if not changes:
+            return locked
+        locked.category, locked.priority, locked.description = category, priority, description
+        locked.version += 1
+        locked.save()
+        locked.other_categories.set(others)
+        locked.beneficiary.categories.add(category, *others)
+        _entry(locked, CaseEntry.Kind.DETAILS, user, "\n".join(changes))
+    return locked
+
+
 def bulk_assign(cases: Iterable[Case], person: Person | None, *, user) -> BulkResult:
     done, refused = 0, []
     for case in cases:

@@ -417,3 +417,36 @@ def test_timeline_shows_photos_through_the_scoped_view(client, serang_staff):
     client.force_login(serang_staff)
     page = client.get(change_url(case)).content.decode()
     assert reverse("volunteer:case_photo", args=[photo.pk]) in page
+
+
+def test_staff_correct_the_reported_details_and_the_timeline_says_what_changed(client, serang_staff, province_staff):
+    case = CaseFactory(priority=Case.Priority.NORMAL)
+    client.force_login(serang_staff)
+    assert "Rincian kasus" in client.get(change_url(case)).content.decode()
+    details = {
+        "action": "details",
+        "category": "PD",
+        "other_categories": ["FM"],
+        "priority": Case.Priority.URGENT,
+        "description": "Nenek lumpuh, tinggal sendiri",
+        "expected_version": 1,
+    }
+    assert client.post(change_url(case), details).status_code == 302
+    case.refresh_from_db()
+    assert (case.category_id, case.priority, case.version) == ("PD", Case.Priority.URGENT, 2)
+    assert list(case.other_categories.values_list("code", flat=True)) == ["FM"]
+    entry = case.entries.get(kind=CaseEntry.Kind.DETAILS)
+    assert entry.author == serang_staff
+    assert "Lanjut Usia Telantar → Penyandang Disabilitas" in entry.text
+    assert "sedang → darurat" in entry.text
+    assert "Ditemukan tidur di emperan pasar." in entry.text  # the old description is kept on the timeline
+    # A page opened before that change is refused and changes nothing.
+    stale = client.post(change_url(case), {**details, "priority": Case.Priority.LOW})
+    assert "baru saja diubah" in stale.content.decode()
+    case.refresh_from_db()
+    assert case.priority == Case.Priority.URGENT
+    # An empty description is a form error; nothing changes.
+    empty = client.post(change_url(case), {**details, "description": " ", "expected_version": 2})
+    assert empty.status_code == 400
+    case.refresh_from_db()
+    assert case.description == "Nenek lumpuh, tinggal sendiri"
