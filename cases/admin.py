@@ -573,7 +573,7 @@ class BeneficiaryAdmin(ExportMixin, IdentityRevealMixin, LargeListMixin, ScopedM
         sets = [identity, (_("Data diri"), {"fields": person}), (_("Kondisi keluarga"), {"fields": household})]
         if obj is not None:
             sets.append((_("Bantuan ganda"), {"fields": ["double_aid_flag"]}))
-        sets.append((None, {"fields": ["confirm_similar"]}))
+        sets.append((None, {"fields": ["confirm_similar", "expected_version"]}))
         return sets
 
     def identity_editable(self, request, obj) -> bool:
@@ -644,7 +644,8 @@ class BeneficiaryAdmin(ExportMixin, IdentityRevealMixin, LargeListMixin, ScopedM
         return super().change_view(request, object_id, form_url, context)
 
     def save_model(self, request, obj, form, change) -> None:
-        services.save_beneficiary(obj, user=request.user)
+        expected = form.cleaned_data.get("expected_version") if change else None
+        services.save_beneficiary(obj, user=request.user, expected_version=expected)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a duplicate is merged, never deleted

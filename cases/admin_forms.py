@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import scoping, services
 from cases.models import Beneficiary, Case, Intervention, Programme
 from pskshub.scoping import visible
+from registry.forms import VersionedFormMixin
 from registry.models import Institution, Person
 
 PICK_PERSON = _("Pilih relawan dari daftar.")
@@ -166,7 +167,7 @@ def _record_link(user, beneficiary: Beneficiary) -> str:
     return label
 
 
-class BeneficiaryAdminForm(forms.ModelForm):
+class BeneficiaryAdminForm(VersionedFormMixin, forms.ModelForm):
     """Exact NIK blocks (with a link to the record); same name + birth date + village warns until confirmed."""
 
     estimated_age = forms.IntegerField(

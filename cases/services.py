@@ -24,6 +24,7 @@ from cases.names import name_key
 from cases.photos import CleanPhoto
 from registry.models import Membership, Person
 from registry.nik import mask_nik
+from registry.services import StaleRecord, changes_since
 
 S = Case.Status
 
@@ -399,12 +400,23 @@ def find_duplicates(
     return Duplicates(same_nik, similar)
 
 
-def save_beneficiary(beneficiary: Beneficiary, *, user) -> Beneficiary:
-    """Create or update; when the beneficiary moved, their cases' region columns move with them."""
+def save_beneficiary(beneficiary: Beneficiary, *, user, expected_version: int | None = None) -> Beneficiary:
+    """Create or update; when the beneficiary moved, their cases' region columns move with them.
+
+    `expected_version`: the version the form was opened at; if someone saved since, `StaleRecord` names
+    who changed what (checked under the row lock, so two officers cannot overwrite each other).
+    """
     with transaction.atomic():
         moved = False
         if beneficiary.pk:
-            previous = Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).values("village_id").first()
+            previous = (
+                Beneficiary.objects.select_for_update()
+                .filter(pk=beneficiary.pk)
+                .values("village_id", "version")
+                .first()
+            )
+            if previous is not None and expected_version is not None and previous["version"] != expected_version:
+                raise StaleRecord(beneficiary, changes_since(beneficiary, expected_version))
             moved = previous is not None and previous["village_id"] != beneficiary.village_id
             beneficiary.version += 1
         else:

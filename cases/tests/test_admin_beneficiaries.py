@@ -197,3 +197,22 @@ def test_beneficiary_export_masks_nik_and_kk(client, serang_staff):
     assert b.nik not in text
     assert "3673051203500001" not in text
     assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT).count() == 1
+
+
+def test_a_save_based_on_an_older_version_is_refused_naming_the_change(client, serang_staff, province_staff):
+    from cases import services
+
+    b = services.save_beneficiary(BeneficiaryFactory.build(full_name="Siti Aminah", nik=None), user=serang_staff)
+    opened_at_version = b.version
+    b.location_description = "Pindah ke rumah anaknya"
+    services.save_beneficiary(b, user=province_staff)  # someone else saves meanwhile
+    client.force_login(serang_staff)
+    response = client.post(
+        change_url(b), form_data(location_description="Emperan pasar", expected_version=opened_at_version)
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "setelah formulir Anda dibuka" in page
+    assert "Pindah ke rumah anaknya" in page
+    b.refresh_from_db()
+    assert b.location_description == "Pindah ke rumah anaknya"

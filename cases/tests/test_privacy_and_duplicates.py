@@ -147,3 +147,17 @@ def test_report_assign_and_forged_assignee(serang_staff):
     lebak_beneficiary = BeneficiaryFactory(village_code=LEBAK_VILLAGE)
     with pytest.raises(ValidationError, match="di luar wilayah tugas"):
         services.report_case(user=reporter, beneficiary=lebak_beneficiary, category=case.category, description="x")
+
+
+def test_save_beneficiary_refuses_a_stale_version_under_the_lock(serang_staff, province_staff):
+    from registry.services import StaleRecord
+
+    b = services.save_beneficiary(BeneficiaryFactory.build(nik=None), user=serang_staff)
+    stale = Beneficiary.objects.get(pk=b.pk)
+    b.notes = "dicek ulang"
+    services.save_beneficiary(b, user=province_staff, expected_version=1)
+    stale.notes = "menimpa"
+    with pytest.raises(StaleRecord):
+        services.save_beneficiary(stale, user=serang_staff, expected_version=1)
+    b.refresh_from_db()
+    assert (b.notes, b.version) == ("dicek ulang", 2)
