@@ -169,11 +169,10 @@ class Page:
 
 
 class PanelCall:
-    """The dashboard's case panels called directly (no request), and their SQL."""
+    """A dashboard panel called directly (no request), and its SQL."""
 
-    def __init__(self, label: str, user: User, regency: Regency) -> None:
-        self.label, self.goal_ms = label, GOAL_PANEL_MS
-        self.url = "case_panels.cases + households"
+    def __init__(self, label: str, user: User, regency: Regency, panel) -> None:
+        self.label, self.goal_ms, self.panel = label, GOAL_PANEL_MS, panel
         self.area = Area(regencies=[regency], regency=regency, districts=list(District.objects.filter(regency=regency)))
         self.area.user = user
         self.area.today = timezone.localdate()
@@ -187,8 +186,7 @@ class PanelCall:
         self.estimated = False
 
     def get(self) -> None:
-        case_panels.cases(self.area)
-        case_panels.households(self.area)
+        self.panel(self.area)
 
     def sql(self) -> None:
         run_sql(self.statements)
@@ -342,7 +340,8 @@ def main() -> None:
         ),
         (Page, f"Kasus Saya ({volunteer_cases:,} cases reported)", volunteer, "/relawan/kasus/", GOAL_LIST_MS),
         (Page, "dashboard Kota Serang, whole page (staff)", serang_staff, dashboard_url(serang), GOAL_PANEL_MS * 2),
-        (PanelCall, "dashboard Kota Serang, case panels only", serang_staff, serang),
+        (PanelCall, "dashboard Kota Serang: cases panel only", serang_staff, serang, case_panels.cases),
+        (PanelCall, "dashboard Kota Serang: households panel only", serang_staff, serang, case_panels.households),
     ]
     pages = []
     for kind, *spec in specs:
@@ -378,7 +377,7 @@ def main() -> None:
         "\nmedian: the page through Django's test Client; raw SQL: the request's SELECTs (captured, parameters"
         "\n  included) run with a bare cursor; queries: all queries of the request; COUNTs: exact COUNT(…) queries;"
         "\n  est.: the count comes from PostgreSQL's statistics. The whole dashboard page holds the registry panels too"
-        f"\n  (goal here {GOAL_PANEL_MS * 2:.0f} ms); the case panels' goal is {GOAL_PANEL_MS:.0f} ms."
+        f"\n  (goal here {GOAL_PANEL_MS * 2:.0f} ms); each case panel alone: {GOAL_PANEL_MS:.0f} ms."
     )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
