@@ -146,12 +146,13 @@ class Area:
 
     @cached_property
     def sql_key(self) -> tuple:
-        """Everything the panels' SQL is built from: regions, date, offices, the user and their roles."""
+        """Everything the panels' SQL is built from: regions, kecamatan, date, offices, the user and their roles."""
         roles = sorted(
             (a.role, a.regency_id or "", a.institution_id or 0, a.district_id or "") for a in assignments_of(self.user)
         )
         return (
             tuple(self.regency_codes),
+            tuple(d.code for d in self.districts),
             self.is_province,
             self.today,
             tuple(p.code for p in self.single_positions),
