@@ -95,8 +95,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         number = max(1, min(int(request.GET.get("hal", 1)), 10_000))
     except ValueError:
         number = 1
-    # One query, no COUNT: a row beyond the page says whether there is a next page.
-    rows = list(cases[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+    # One query, no COUNT: a row beyond the page says whether there is a next page. The page's ids are chosen in a
+    # subquery over the cases alone, so only those rows are joined to their beneficiary and regions.
+    page = cases.values("pk")[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1]
+    rows = list(cases.filter(pk__in=Subquery(page)))
     return _page(
         request,
         "volunteer/cases/case_list.html",
