@@ -53,6 +53,8 @@ from cases.models import Beneficiary, Case, CaseEntry, Intervention, PmksCategor
 from pskshub.admin_export import Column, ExportMixin
 from pskshub.admin_scoping import ScopedModelAdmin
 from registry.nik import mask_nik
+from transfers.admin_views import ImportAdminMixin
+from transfers.schemas import SCHEMAS
 
 BULK_MAX = 500  # cases changed by one bulk action: each is its own locked write and timeline entry
 
@@ -499,7 +501,7 @@ class CaseAdmin(ExportMixin, IdentityRevealMixin, LargeListMixin, ScopedModelAdm
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(ExportMixin, IdentityRevealMixin, LargeListMixin, ScopedModelAdmin):
+class BeneficiaryAdmin(ImportAdminMixin, ExportMixin, IdentityRevealMixin, LargeListMixin, ScopedModelAdmin):
     form = BeneficiaryAdminForm
     list_display = [
         "full_name",
@@ -527,20 +529,7 @@ class BeneficiaryAdmin(ExportMixin, IdentityRevealMixin, LargeListMixin, ScopedM
     change_list_template = "admin/cases/change_list.html"
     change_form_template = "admin/cases/beneficiary/change_form.html"
     export_filename = "penerima-manfaat"
-    export_columns = [
-        Column(_("nama lengkap"), "full_name"),
-        Column("NIK", "nik", sensitive=True),
-        Column("No. KK", "kk_number", sensitive=True),
-        Column(_("jenis kelamin"), "get_sex_display"),
-        Column(_("tanggal lahir"), "birth_date"),
-        Column(_("tanggal lahir perkiraan"), "birth_date_estimated"),
-        Column(_("desa/kelurahan"), "village.name"),
-        Column(_("kecamatan"), "district.name"),
-        Column(_("kabupaten/kota"), "regency.name"),
-        Column(_("terdaftar di DTKS"), "get_dtks_status_display"),
-        Column(_("desil"), "decile"),
-        Column(_("jenis disabilitas"), "get_disability_display"),
-    ]
+    export_table = SCHEMAS["beneficiary"]  # the import template's format: an export imports back unchanged
     autocomplete_fields = ["village"]
     actions = ["merge_two"]
     readonly_fields = ["district", "regency", "masked_identity", "double_aid_flag"]

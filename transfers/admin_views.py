@@ -1,7 +1,8 @@
 """Import pages in the admin: upload → preview (row by row) → commit; the template and the roster for editing.
 
-Mixed into PersonAdmin and InstitutionAdmin (registry/admin.py). Who may import: staff with the add and
-change permissions of the model and a region scope; every row is then checked against that scope.
+Mixed into PersonAdmin and InstitutionAdmin (registry/admin.py) and BeneficiaryAdmin (cases/admin.py). Who may
+import: staff with the add and change permissions of the model and a region scope; every row is then checked
+against that scope.
 A batch is seen only by its uploader (404 for anyone else, like a missing one).
 """
 
@@ -193,8 +194,14 @@ class ImportAdminMixin:
         """The user's roster in the template's format, full NIKs included, to edit and import again."""
         self._check_permission(request)
         queryset = visible(request.user, self.model)
+        scope = staff_scope(request.user)
+        if not scope.everywhere:  # only rows the user may import back (and see in full: cases.scoping)
+            queryset = queryset.filter(regency_id__in=scope.regency_codes)
         content = services.export_workbook(self.schema, queryset)
-        log_access(request, Action.EXPORT, model=self.model, detail=_("Unduh untuk diedit (impor)"), row_count=None)
+        detail = _("Unduh untuk diedit (impor)")
+        log_access(request, Action.EXPORT, model=self.model, detail=detail, row_count=None)
+        if "nik" in self.schema.by_key:  # full NIK/No. KK in the file
+            log_access(request, Action.REVEAL, model=self.model, detail=detail, row_count=None)
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{self.schema.kind}-untuk-diedit.xlsx"'
         response["Cache-Control"] = "private, no-store"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from pskshub.lib.phone import normalize_phone
 from regions.names import strip_region_prefix
-from registry.nik import parse_nik
+from registry.nik import clean_nik_input, parse_nik, validate_kk
 from transfers.readers import FORMULA_WITHOUT_VALUE
 
 
@@ -239,3 +239,88 @@ def _checked_nik(text: str) -> str:
             count = exc.error_list[0].params["count"]
             message = _("NIK harus 16 digit; tertulis %(count)d digit (%(value)s).") % {"count": count, "value": text}
         raise CellError(message) from None
+
+
+_MASK_CHARS = frozenset("•*xX")
+
+
+def _masked(text: str) -> bool:
+    return any(c in _MASK_CHARS for c in text)
+
+
+def parse_optional_nik_cell(value) -> str:
+    """A beneficiary's NIK: optional; a masked one (from an export without full numbers) is an error, never a key."""
+    if value is None or (isinstance(value, str) and not value.strip().lstrip("'")):
+        return ""
+    if isinstance(value, str) and _masked(value):
+        raise CellError(
+            _(
+                "NIK %(value)s disamarkan, jadi tidak dapat dipakai untuk mengenali penerima manfaat. Unduh ulang "
+                "daftar dengan NIK lengkap, atau isi NIK lengkap 16 digit."
+            )
+            % {"value": value.strip()}
+        )
+    return parse_nik_cell(value)
+
+
+def parse_kk_cell(value) -> str:
+    """No. KK: optional, 16 digits (registry.nik.validate_kk); typed as text, as a number, or masked (an error)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else text_of(value).lstrip("'").strip()
+    if not text:
+        return ""
+    if _masked(text):
+        raise CellError(
+            _("No. KK %(value)s disamarkan. Unduh ulang daftar dengan nomor lengkap, atau isi No. KK lengkap 16 digit.")
+            % {"value": text}
+        )
+    if _SCIENTIFIC.match(text):
+        raise CellError(
+            _(
+                "No. KK tertulis dalam notasi ilmiah (%(value)s), sehingga digit aslinya sudah hilang. Ubah format "
+                "kolom menjadi Teks lalu ketik ulang No. KK lengkap 16 digit."
+            )
+            % {"value": text}
+        )
+    try:
+        validate_kk(text)
+    except ValidationError as exc:
+        raise CellError(" ".join(exc.messages)) from None
+    return clean_nik_input(text)
+
+
+def _whole_number(value, what: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("%(what)s harus berupa angka.") % {"what": what})
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    text = text_of(value)
+    if not text or text == "-":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise CellError(
+            _("%(what)s harus berupa angka bulat; tertulis %(value)s.") % {"what": what, "value": text}
+        ) from None
+
+
+def parse_age(value) -> int | None:
+    age = _whole_number(value, _("Umur"))
+    if age is not None and not 0 <= age <= 120:
+        raise CellError(_("Umur %(age)d tidak masuk akal; isi antara 0 dan 120 tahun.") % {"age": age})
+    return age
+
+
+def parse_decile(value) -> int | None:
+    decile = _whole_number(value, _("Desil"))
+    if decile is not None and not 1 <= decile <= 10:
+        raise CellError(_("Desil harus 1 sampai 10; tertulis %(value)d.") % {"value": decile})
+    return decile

@@ -17,15 +17,18 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from accounts.roles import staff_scope
+from cases.models import Beneficiary, Case, PmksCategory
+from cases.names import name_key
 from regions.models import District, Regency, Village, district_code_of, regency_code_of
 from registry.models import Institution, Membership, Person, PsksType
+from registry.nik import mask_nik
 from transfers import cells, writers
 from transfers.readers import FileRefused, Sheet
 from transfers.schemas import SCHEMAS, Schema
@@ -55,6 +58,7 @@ class Report:
     ignored_headers: list[str] = field(default_factory=list)
     error_rows: int = 0
     written: Counter = field(default_factory=Counter)
+    warnings: list[list] = field(default_factory=list)  # [row, label, message]: imported, but worth a look
 
     def as_dict(self) -> dict:
         return {
@@ -64,6 +68,7 @@ class Report:
             "header_row": self.header_row,
             "ignored_headers": self.ignored_headers,
             "written": dict(self.written),
+            "warnings": self.warnings,
         }
 
 
@@ -1144,7 +1149,305 @@ class InstitutionImporter(Importer):
             self.report.written["institutions_updated"] += len(states)
 
 
-IMPORTERS: dict[str, type[Importer]] = {"person": PersonImporter, "institution": InstitutionImporter}
+BENEFICIARY_FIELDS = (
+    "kk_number",
+    "full_name",
+    "sex",
+    "location_description",
+    "dtks_status",
+    "decile",
+    "decile_as_of",
+    "decile_source",
+    "house",
+    "electricity",
+    "toilet",
+    "clean_water",
+    "disability",
+    "notes",
+)
+BENEFICIARY_COMPARED = ("nik", *BENEFICIARY_FIELDS, "birth_date", "birth_date_estimated", "village_id")
+MAX_STORED_WARNINGS = 5_000
+
+
+class BeneficiaryImporter(Importer):
+    """PMKS/PPKS beneficiaries: keyed by NIK, or without one by name (cases.names.name_key), birth date and village.
+
+    A new row that resembles a registered beneficiary (same name key, birth date and village, like
+    `cases.services.find_duplicates`) is imported as new but flagged "kemungkinan ganda" in the preview.
+    """
+
+    schema = SCHEMAS["beneficiary"]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.file_niks: dict[str, int] = {}
+        self.file_keys: dict[tuple, int] = {}
+        self.category_by_name: dict[str, str] = {}
+        for category in PmksCategory.objects.all():
+            for name in (category.code, category.name, category.ppks_name, category.abbreviation):
+                if name:
+                    self.category_by_name.setdefault(cells.normalize_label(name), category.code)
+        self.today = timezone.localdate()
+        self.defaults = {f.attname: f.get_default() for f in Beneficiary._meta.concrete_fields}
+
+    def _birth(self, row: Row) -> None:
+        """An estimated age without a birth date becomes 1 July of the year it implies (Beneficiary.birth_date_from_age)."""
+        d = row.data
+        if d.get("birth_date") is None and d.get("estimated_age") is not None:
+            d["birth_date"] = Beneficiary.birth_date_from_age(d["estimated_age"], today=self.today)
+            d["from_age"] = True
+
+    def _chunk(self, chunk: list[tuple[int, list]]) -> None:
+        rows = [self._parse(number, values) for number, values in chunk]
+        keys: set[str] = set()
+        villages: set[str] = set()
+        for row in rows:
+            self._resolve_village(row)
+            self._birth(row)
+            d = row.data
+            d["name_key"] = name_key(d.get("full_name") or "")[:150]
+            if d["name_key"] and d.get("village_id"):
+                keys.add(d["name_key"])
+                villages.add(d["village_id"])
+        niks = {row.data.get("nik") for row in rows} - {None, ""}
+        fields = _attnames(Beneficiary)
+        by_nik: dict[str, dict] = {}
+        by_key: dict[tuple, list[dict]] = defaultdict(list)
+        if niks:
+            qs = Beneficiary.objects.filter(nik__in=niks)
+            if self.write:
+                qs = qs.select_for_update()
+            by_nik = {b["nik"]: b for b in qs.values(*fields)}
+        if keys:
+            qs = Beneficiary.objects.filter(name_key__in=keys, village_id__in=villages)
+            if self.write:
+                qs = qs.select_for_update()
+            for b in qs.order_by("pk").values(*fields):
+                by_key[(b["name_key"], b["birth_date"], b["village_id"])].append(b)
+        ids = {b["id"] for b in by_nik.values()} | {b["id"] for group in by_key.values() for b in group}
+        linked: dict[int, set[str]] = defaultdict(set)
+        if ids and "categories" in self.letters:
+            through = Beneficiary.categories.through.objects.filter(beneficiary_id__in=ids)
+            for beneficiary_id, code in through.values_list("beneficiary_id", "pmkscategory_id"):
+                linked[beneficiary_id].add(code)
+        new, changed, links = [], [], []
+        for row in rows:
+            result = self._check(row, by_nik, by_key, linked)
+            if result is None:
+                continue
+            kind, state, fields_changed, added = result
+            if kind == "new":
+                new.append(state)
+            elif kind == "changed":
+                changed.append((state, fields_changed))
+            links.extend((state, code) for code in added)
+        if self.write and not (self.report.counts.get("error") and not self.only_valid):
+            self._write(new, changed, links)
+
+    def _check(self, row: Row, by_nik, by_key, linked):
+        d = row.data
+        nik = d.get("nik") or ""
+        key = (d["name_key"], d.get("birth_date"), d.get("village_id"))
+        current = None
+        similar: list[dict] = []
+        if nik:
+            current = by_nik.get(nik)
+            if nik in self.file_niks:
+                row.errors.append(
+                    ("nik", _("NIK ini sudah tercantum di baris %(row)d.") % {"row": self.file_niks[nik]})
+                )
+            else:
+                self.file_niks[nik] = row.number
+            if current is None and key[0] and key[2] and key[1]:
+                similar = [b for b in by_key.get(key, []) if b["nik"] != nik]
+        elif key[0] and key[2]:
+            matches = by_key.get(key, [])
+            without_nik = [b for b in matches if not b["nik"]]
+            if len(without_nik) == 1:
+                current = without_nik[0]
+            elif without_nik:
+                row.errors.append(
+                    (
+                        "full_name",
+                        _(
+                            "Ada %(count)d penerima manfaat tanpa NIK dengan nama, tanggal lahir dan desa yang sama "
+                            "(%(ids)s). Isi NIK, atau gabungkan data gandanya dulu."
+                        )
+                        % {"count": len(without_nik), "ids": ", ".join(f"#{b['id']}" for b in without_nik)},
+                    )
+                )
+            elif key[1]:
+                similar = matches
+            if key in self.file_keys:
+                row.errors.append(
+                    (
+                        "full_name",
+                        _(
+                            "Penerima manfaat tanpa NIK dengan nama, tanggal lahir dan desa yang sama sudah ada di baris %(row)d."
+                        )
+                        % {"row": self.file_keys[key]},
+                    )
+                )
+            else:
+                self.file_keys[key] = row.number
+        self._required(row, ("full_name", "sex"), new=current is None)
+        village = d.get("village_id")
+        if current is None and not village and not any(k in self.region_columns for k, _m in row.errors):
+            row.errors.append(("", _("Isi desa/kelurahan (kode, atau nama dengan kecamatannya).")))
+        if current is not None and self._out_of_scope(current["regency_id"]):
+            row.errors.append(
+                (
+                    "nik" if nik else "full_name",
+                    _(
+                        "Penerima manfaat ini terdaftar di luar wilayah Anda; hubungi Dinas Sosial kabupaten/kota "
+                        "tempat ia terdaftar."
+                    ),
+                )
+            )
+        if village and self._out_of_scope(regency_code_of(village)):
+            row.errors.append(
+                (
+                    self._first_region_column(),
+                    _("Desa/kelurahan %(village)s (%(regency)s) berada di luar wilayah Anda.")
+                    % {
+                        "village": self.regions.villages[village],
+                        "regency": self.regions.regencies.get(regency_code_of(village), ""),
+                    },
+                )
+            )
+        wanted: list[str] = []
+        if d.get("categories"):
+            for part in d["categories"].replace(";", ",").split(","):
+                part = part.strip()
+                if not part:
+                    continue
+                code = self.category_by_name.get(cells.normalize_label(part))
+                if code is None:
+                    row.errors.append(
+                        (
+                            "categories",
+                            _(
+                                "Jenis PMKS %(value)s tidak dikenal; gunakan kode atau nama, misalnya LUT atau Fakir Miskin."
+                            )
+                            % {"value": part},
+                        )
+                    )
+                elif code not in wanted:
+                    wanted.append(code)
+
+        state = dict(current) if current else {**self.defaults, "created_by_id": self.user.pk, "nik": nik or None}
+        if current is None:
+            state.update(created_at=self.now, updated_at=self.now, version=1)
+        for k in BENEFICIARY_FIELDS:
+            if k in self.letters:
+                state[k] = d.get(k)
+        state["name_key"] = name_key(state["full_name"] or "")[:150]
+        if d.get("from_age"):
+            keep = current is not None and current["birth_date_estimated"] and current["birth_date"]
+            if not (keep and _age(current["birth_date"], self.today) == d["estimated_age"]):
+                state["birth_date"] = d["birth_date"]
+            state["birth_date_estimated"] = True
+        elif "birth_date" in self.letters:
+            if state["birth_date"] != d.get("birth_date"):
+                state["birth_date_estimated"] = False
+            state["birth_date"] = d.get("birth_date")
+            if "birth_date_estimated" in self.letters:
+                state["birth_date_estimated"] = bool(d.get("birth_date_estimated")) and state["birth_date"] is not None
+        if village:
+            state.update(village_id=village, district_id=district_code_of(village), regency_id=regency_code_of(village))
+        if state["decile"] and not state["decile_as_of"]:
+            row.errors.append(
+                ("decile_as_of" if "decile_as_of" in self.letters else "decile", _("Isi tanggal data desil."))
+            )
+        added = [c for c in wanted if current is None or c not in linked.get(current["id"], ())]
+        label = f"{state['full_name']} ({mask_nik(state['nik'] or '') or _('tanpa NIK')})"
+        if row.errors:
+            self._outcome(row, "error")
+            return None
+        if similar and len(self.report.warnings) < MAX_STORED_WARNINGS:
+            self.report.warnings.append(
+                [
+                    row.number,
+                    label,
+                    _(
+                        "Kemungkinan ganda: nama, tanggal lahir dan desanya sama dengan %(others)s yang sudah "
+                        "terdaftar. Periksa dulu; bila orang yang sama, isi NIK-nya atau gabungkan setelah impor."
+                    )
+                    % {"others": ", ".join(f"#{b['id']} {b['full_name']}" for b in similar[:5])},
+                ]
+            )
+        if current is None:
+            self._outcome(row, "new", label)
+            return "new", state, [], wanted
+        fields = [k for k in BENEFICIARY_COMPARED if state[k] != current[k]]
+        if not fields and not added:
+            self._outcome(row, "unchanged", label)
+            return "same", state, [], []
+        changes = [
+            [
+                _label(Beneficiary, k),
+                _display(Beneficiary, k, current[k], self.regions),
+                _display(Beneficiary, k, state[k], self.regions),
+            ]
+            for k in fields
+        ]
+        if added:
+            before = sorted(linked.get(current["id"], ()))
+            changes.append(
+                [
+                    capfirst(str(Beneficiary._meta.get_field("categories").verbose_name)),
+                    ", ".join(before) or "—",
+                    ", ".join([*before, *added]),
+                ]
+            )
+        state["version"] = current["version"] + 1
+        state["updated_at"] = self.now
+        self._outcome(row, "updated", label, changes)
+        if "full_name" in fields:
+            fields.append("name_key")
+        if "village_id" in fields:
+            fields += ["district_id", "regency_id"]
+        return "changed", state, fields, added
+
+    def _write(self, new: list[dict], changed: list[tuple[dict, list[str]]], links: list[tuple[dict, str]]) -> None:
+        history = {"user_id": self.user.pk, "date": self.now, "reason": self.reason}
+        if new:
+            ids = writers.insert(Beneficiary, new)
+            for state, pk in zip(new, ids, strict=True):
+                state["id"] = pk
+            writers.insert_history(Beneficiary, new, history_type="+", **history)
+            self.report.written["beneficiaries_created"] += len(new)
+        if changed:
+            states = [s for s, _f in changed]
+            fields = sorted({f for _s, fs in changed for f in fs} | {"version", "updated_at"})
+            writers.update(Beneficiary, states, fields)
+            writers.insert_history(Beneficiary, states, history_type="~", **history)
+            self.report.written["beneficiaries_updated"] += len(states)
+            moved = [s["id"] for s, fs in changed if "village_id" in fs]
+            if moved:  # their cases' region columns move with them (cases.services.save_beneficiary), one query
+                own = Beneficiary.objects.filter(pk=OuterRef("beneficiary_id"))
+                Case.objects.filter(beneficiary_id__in=moved).update(
+                    village_id=Subquery(own.values("village_id")),
+                    district_id=Subquery(own.values("district_id")),
+                    regency_id=Subquery(own.values("regency_id")),
+                    updated_at=self.now,
+                )
+        if links:
+            through = Beneficiary.categories.through
+            rows = [{"beneficiary_id": state["id"], "pmkscategory_id": code} for state, code in links]
+            writers.insert(through, rows, with_ids=False)
+            self.report.written["categories_added"] += len(rows)
+
+
+def _age(birth: dt.date, today: dt.date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+IMPORTERS: dict[str, type[Importer]] = {
+    "person": PersonImporter,
+    "institution": InstitutionImporter,
+    "beneficiary": BeneficiaryImporter,
+}
 
 
 def run_import(

@@ -23,6 +23,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         PERSON = "person", _("relawan dan keanggotaan")
         INSTITUTION = "institution", _("lembaga")
+        BENEFICIARY = "beneficiary", _("penerima manfaat")
 
     class Status(models.TextChoices):
         VALIDATING = "validating", _("sedang diperiksa")
@@ -63,7 +64,8 @@ class ImportBatch(models.Model):
         return self.original_name
 
     def get_absolute_url(self) -> str:
-        return reverse(f"admin:registry_{self.kind}_import_preview", args=[self.pk])
+        app = "cases" if self.kind == self.Kind.BENEFICIARY else "registry"
+        return reverse(f"admin:{app}_{self.kind}_import_preview", args=[self.pk])
 
     @property
     def counts(self) -> dict:

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Beneficiary, PmksCategory
 from registry.models import Institution, Membership, Person, PsksType
 from registry.nik import mask_nik
 from transfers import cells
@@ -483,5 +484,237 @@ INSTITUTION_SCHEMA = Schema(
     export_row=_institution_rows,
 )
 
-SCHEMAS: dict[str, Schema] = {"person": PERSON_SCHEMA, "institution": INSTITUTION_SCHEMA}
-SCHEMA_FOR_MODEL: dict[type[Model], Schema] = {Person: PERSON_SCHEMA, Institution: INSTITUTION_SCHEMA}
+
+# --- Beneficiaries (PMKS/PPKS) ----------------------------------------------------------------------------------------
+
+BENEFICIARY_COLUMNS = [
+    Column(
+        "nik",
+        _("NIK"),
+        cells.parse_optional_nik_cell,
+        ("no nik", "nomor nik", "nomor induk kependudukan", "no ktp", "nik ktp", "nomor ktp"),
+        help=_(
+            "16 digit sebagai teks; boleh kosong bila tidak punya atau tidak diketahui. Tanpa NIK, penerima manfaat "
+            "dikenali dari nama, tanggal lahir dan desanya."
+        ),
+        example="3673054503500001",
+    ),
+    Column(
+        "kk_number",
+        _("No. KK"),
+        cells.parse_kk_cell,
+        ("no kk", "nomor kk", "nomor kartu keluarga", "kk"),
+        help=_("Nomor Kartu Keluarga, 16 digit sebagai teks; boleh kosong."),
+        example="3673051203500001",
+    ),
+    Column(
+        "full_name",
+        _("Nama lengkap"),
+        _text(150),
+        ("nama", "nama penerima", "nama penerima manfaat", "nama pmks"),
+        required=True,
+        example="Siti Aminah",
+    ),
+    Column(
+        "sex",
+        _("Jenis kelamin"),
+        _field_choices(Beneficiary, "sex", extra={"lk": "L", "pr": "P", "wanita": "P", "pria": "L"}),
+        ("jk", "l p", "kelamin", "gender", "jenis kelamin l p"),
+        required=True,
+        help=_("L atau P (laki-laki / perempuan)."),
+        example="P",
+    ),
+    Column(
+        "birth_date",
+        _("Tanggal lahir"),
+        cells.parse_past_date,
+        ("tgl lahir", "tanggal lahir hh bb tttt", "tgl lhr"),
+        help=_("Tanggal Excel, atau hh/bb/tttt. Bila tidak diketahui, isi kolom Perkiraan umur."),
+        example=dt.date(1950, 3, 12),
+    ),
+    Column(
+        "estimated_age",
+        _("Perkiraan umur"),
+        cells.parse_age,
+        ("umur", "usia", "perkiraan usia", "umur tahun"),
+        help=_("Dalam tahun, bila tanggal lahir tidak diketahui; dicatat sebagai 1 Juli tahun kelahirannya."),
+    ),
+    Column(
+        "birth_date_estimated",
+        _("Tanggal lahir perkiraan"),
+        cells.parse_bool,
+        ("tgl lahir perkiraan",),
+        help=_("ya bila tanggal lahir hanya perkiraan."),
+        example="tidak",
+    ),
+    *_region_columns("beneficiary"),
+    Column(
+        "location_description",
+        _("Keterangan lokasi"),
+        _text(255),
+        ("alamat", "alamat lengkap", "lokasi", "tempat ditemukan"),
+        help=_("Alamat atau gambaran tempat ditemukan."),
+        example="Kp. Cipare RT 02/RW 03",
+    ),
+    Column(
+        "categories",
+        _("Jenis PMKS"),
+        _text(1000),
+        ("pmks", "ppks", "jenis ppks", "kode pmks", "kategori pmks"),
+        help=_(
+            "Kode atau nama jenis PMKS, dipisah koma (misalnya LUT, Fakir Miskin). Jenis yang belum tercatat "
+            "ditambahkan; yang sudah tercatat tidak dihapus."
+        ),
+        example="LUT",
+    ),
+    Column(
+        "dtks_status",
+        _("Terdaftar di DTKS"),
+        _field_choices(Beneficiary, "dtks_status", default="unknown", extra={"y": "yes", "t": "no", "-": "unknown"}),
+        ("dtks", "status dtks"),
+        help=_("ya, tidak, atau tidak diketahui. Kosong berarti tidak diketahui."),
+        example="ya",
+    ),
+    Column(
+        "decile",
+        _("Desil"),
+        cells.parse_decile,
+        ("desil kesejahteraan", "desil dtsen"),
+        help=_("1 sampai 10; isi juga tanggal data desil."),
+        example=1,
+    ),
+    Column(
+        "decile_as_of",
+        _("Desil per tanggal"),
+        cells.parse_past_date,
+        ("tanggal desil", "tgl desil", "tanggal data desil"),
+        example=dt.date(2025, 1, 1),
+    ),
+    Column(
+        "decile_source",
+        _("Sumber desil"),
+        _field_choices(Beneficiary, "decile_source", extra={"lapangan": "field"}),
+        ("sumber data desil",),
+        help=_("DTSEN, DTKS, atau pendataan lapangan."),
+        example="DTSEN",
+    ),
+    Column(
+        "house",
+        _("Kondisi rumah"),
+        _field_choices(
+            Beneficiary,
+            "house",
+            default="unknown",
+            extra={"layak": "fit", "tidak layak huni": "rtlh", "tidak layak": "rtlh", "-": "unknown"},
+        ),
+        ("rumah",),
+        help=_("layak huni, RTLH (tidak layak huni), atau tidak diketahui."),
+        example="RTLH",
+    ),
+    Column(
+        "electricity",
+        _("Sumber listrik"),
+        _field_choices(
+            Beneficiary,
+            "electricity",
+            default="unknown",
+            extra={"pln": "pln_own", "menumpang": "pln_shared", "tidak ada": "none", "-": "unknown"},
+        ),
+        ("listrik",),
+        help=_("PLN meteran sendiri, PLN menumpang, bukan PLN, tidak ada listrik, atau tidak diketahui."),
+        example="PLN, menumpang",
+    ),
+    Column(
+        "toilet",
+        _("Jamban keluarga"),
+        _field_choices(Beneficiary, "toilet", default="unknown", extra={"sendiri": "own", "umum": "shared"}),
+        ("jamban", "wc", "mck"),
+        help=_("milik sendiri, bersama/umum, tidak ada, atau tidak diketahui."),
+        example="bersama/umum",
+    ),
+    Column(
+        "clean_water",
+        _("Air bersih"),
+        _field_choices(Beneficiary, "clean_water", default="unknown", extra={"y": "yes", "t": "no", "-": "unknown"}),
+        ("akses air bersih",),
+        help=_("ya, tidak, atau tidak diketahui."),
+        example="ya",
+    ),
+    Column(
+        "disability",
+        _("Jenis disabilitas"),
+        _field_choices(
+            Beneficiary,
+            "disability",
+            extra={
+                "fisik": "physical",
+                "intelektual": "intellectual",
+                "mental": "mental",
+                "sensorik": "sensory",
+                "ganda": "multiple",
+                "-": "",
+                "tidak ada": "",
+            },
+        ),
+        ("disabilitas", "penyandang disabilitas"),
+        help=_("fisik, intelektual, mental, sensorik, atau ganda; kosong bila tidak ada."),
+    ),
+    Column("notes", _("Catatan"), _text(5000), ("keterangan", "ket")),
+]
+
+
+def _beneficiary_rows(b: Beneficiary, hide_nik: bool) -> Iterator[list]:
+    yield [
+        (mask_nik(b.nik) if hide_nik else b.nik) if b.nik else "",
+        (mask_nik(b.kk_number) if hide_nik else b.kk_number) if b.kk_number else "",
+        b.full_name,
+        b.sex,
+        _date(b.birth_date),
+        "",
+        str(cells.text_of(b.birth_date_estimated)),
+        b.village_id,
+        b.village.name,
+        b.district.name,
+        b.regency.name,
+        b.location_description,
+        ", ".join(c.code for c in b.export_categories),
+        b.get_dtks_status_display(),
+        b.decile,
+        _date(b.decile_as_of),
+        b.get_decile_source_display() if b.decile_source else "",
+        b.get_house_display(),
+        b.get_electricity_display(),
+        b.get_toilet_display(),
+        b.get_clean_water_display(),
+        b.get_disability_display() if b.disability else "",
+        b.notes,
+    ]
+
+
+def _beneficiary_export_queryset(qs: QuerySet) -> QuerySet:
+    return qs.select_related("village", "district", "regency").prefetch_related(
+        Prefetch("categories", queryset=PmksCategory.objects.order_by("code"), to_attr="export_categories")
+    )
+
+
+BENEFICIARY_SCHEMA = Schema(
+    kind="beneficiary",
+    model=Beneficiary,
+    title=_("Penerima manfaat"),
+    sheet_title=_("Penerima manfaat"),
+    columns=BENEFICIARY_COLUMNS,
+    key_columns=("full_name",),
+    export_queryset=_beneficiary_export_queryset,
+    export_row=_beneficiary_rows,
+)
+
+SCHEMAS: dict[str, Schema] = {
+    "person": PERSON_SCHEMA,
+    "institution": INSTITUTION_SCHEMA,
+    "beneficiary": BENEFICIARY_SCHEMA,
+}
+SCHEMA_FOR_MODEL: dict[type[Model], Schema] = {
+    Person: PERSON_SCHEMA,
+    Institution: INSTITUTION_SCHEMA,
+    Beneficiary: BENEFICIARY_SCHEMA,
+}

@@ -270,6 +270,8 @@ def _url(entry: Entry, w) -> str:
         "admin:registry_person_import_errors": {"batch_id": NO_BATCH},
         "admin:registry_institution_import_preview": {"batch_id": NO_BATCH},
         "admin:registry_institution_import_errors": {"batch_id": NO_BATCH},
+        "admin:cases_beneficiary_import_preview": {"batch_id": NO_BATCH},
+        "admin:cases_beneficiary_import_errors": {"batch_id": NO_BATCH},
         "jobs:job_detail": {"pk": w["job"].pk},
         "jobs:job_status": {"pk": w["job"].pk},
         "jobs:job_download": {"pk": w["job"].pk},
@@ -426,6 +428,14 @@ RULES.update(
                 staff_a=NOT_FOUND, staff_b=NOT_FOUND, province=NOT_FOUND
             )
             for model in ("person", "institution")
+            for suffix in ("_preview", "_errors")
+        },
+        # Beneficiaries (cases): the same pages on the beneficiary admin; every row is checked against the scope.
+        **{f"admin:cases_beneficiary_import{suffix}": admin_rule() for suffix in ("", "_template", "_roster")},
+        **{
+            f"admin:cases_beneficiary_import{suffix}": admin_rule(
+                staff_a=NOT_FOUND, staff_b=NOT_FOUND, province=NOT_FOUND
+            )
             for suffix in ("_preview", "_errors")
         },
         # Background jobs: each user's own list; one job, seen and downloaded by its creator (staff A) only.
