@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import time
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from pskshub.lib.phone import normalize_phone
 from regions.names import strip_region_prefix
+from regions.reference import province_names
 from registry.nik import clean_nik_input, parse_nik, validate_kk
 from transfers.readers import FORMULA_WITHOUT_VALUE
 
@@ -30,6 +32,8 @@ class CellError(Exception):
 
 def text_of(value) -> str:
     """A cell as text: numbers without a trailing `.0`, dates as dd/mm/yyyy, surrounding spaces dropped."""
+    if type(value) is str:  # the common case first
+        return value.strip()
     if value is None:
         return ""
     if value is FORMULA_WITHOUT_VALUE:
@@ -70,9 +74,19 @@ def regency_name_key(text: str) -> str:
 
 # --- Plain values --------------------------------------------------------------------------------------------------
 
+_today_cache: list = [0.0, None]
+
+
+def today() -> dt.date:
+    """timezone.localdate(), read at most once a minute (it is asked for in every date and NIK cell)."""
+    now = time.monotonic()
+    if now >= _today_cache[0]:
+        _today_cache[:] = [now + 60, timezone.localdate()]
+    return _today_cache[1]
+
 
 def parse_text(value, *, max_length: int) -> str:
-    text = text_of(value)
+    text = value.strip() if type(value) is str else text_of(value)
     if len(text) > max_length:
         raise CellError(
             _("Terlalu panjang: %(count)d karakter, paling banyak %(max)d.") % {"count": len(text), "max": max_length}
@@ -86,6 +100,14 @@ _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y", "%d
 @functools.lru_cache(maxsize=65536)
 def _date_from_text(text: str) -> dt.date | None:
     text = text.split(" ")[0] if " " in text and ":" in text else text  # "12/03/1985 00:00"
+    if len(text) == 10 and text.isascii():  # the common spellings, without strptime
+        try:
+            if text[2] == text[5] and text[2] in "/-." and text[:2].isdigit() and text[3:5].isdigit():
+                return dt.date(int(text[6:]), int(text[3:5]), int(text[:2])) if text[6:].isdigit() else None
+            if text[4] == text[7] == "-" and text[:4].isdigit() and text[5:7].isdigit() and text[8:].isdigit():
+                return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        except ValueError:
+            return None
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
@@ -116,7 +138,7 @@ def parse_date(value) -> dt.date | None:
 
 def parse_past_date(value) -> dt.date | None:
     parsed = parse_date(value)
-    if parsed is not None and parsed > timezone.localdate():
+    if parsed is not None and parsed > today():
         raise CellError(_("Tanggal %(date)s ada di masa depan.") % {"date": parsed.strftime("%d/%m/%Y")})
     return parsed
 
@@ -179,11 +201,21 @@ class Choices:
     def labels(self) -> str:
         return ", ".join(str(label) for code, label in self.choices if code != "")
 
+    @functools.cached_property
+    def _seen(self) -> dict[str, str]:
+        return {}
+
     def __call__(self, value) -> str:
+        if type(value) is str:
+            code = self._seen.get(value)
+            if code is not None:
+                return code
         text = text_of(value)
         if not text:
             return self.default
         code = self.lookup.get(normalize_label(text))
+        if code is not None and type(value) is str and len(self._seen) < 10_000:
+            self._seen[value] = code
         if code is None:
             raise CellError(
                 _("%(value)s tidak dikenal; pilih salah satu: %(choices)s.")
@@ -230,9 +262,26 @@ def parse_nik_cell(value) -> str:
     return _checked_nik(text)
 
 
-def _checked_nik(text: str) -> str:
+@functools.lru_cache(maxsize=4096)
+def _nik_birth_ok(part: str, this_year: int, today_: dt.date) -> bool:
+    """Digits 7–12 of a NIK (ddmmyy, women +40) are a real date, not in the future (registry.nik.parse_nik)."""
+    day, month, year2 = int(part[:2]), int(part[2:4]), int(part[4:])
+    if day > 40:
+        day -= 40
+    year = 2000 + year2 if 2000 + year2 <= this_year else 1900 + year2
     try:
-        return parse_nik(text).nik
+        return dt.date(year, month, day) <= today_
+    except ValueError:
+        return False
+
+
+def _checked_nik(text: str) -> str:
+    if len(text) == 16 and text.isascii() and text.isdigit():
+        day = today()
+        if text[:2] in province_names() and _nik_birth_ok(text[6:12], day.year, day):
+            return text  # valid: what parse_nik would return; otherwise it says why below
+    try:
+        return parse_nik(text, today=today()).nik
     except ValidationError as exc:
         message = " ".join(exc.messages)
         if exc.error_list and exc.error_list[0].code == "nik_length":

@@ -258,6 +258,7 @@ class Importer:
         self.columns: list[tuple[int, str]] = []  # (index in row, column key)
         self.letters: dict[str, tuple[str, str]] = {}  # key → (letter, header as written in the file)
         self.merged_rows: dict[int, str] = {}
+        self._parse_plan: list[tuple[int, str, Callable]] | None = None
 
     # -- reading ------------------------------------------------------------------------------------------------
 
@@ -344,15 +345,20 @@ class Importer:
             for row in range(max(min_row, header + 1), max_row + 1):
                 self.merged_rows.setdefault(row, ref)
 
+    def _plan(self) -> list[tuple[int, str, Callable]]:
+        """(index in the row, column key, parser) of the file's columns, worked out once per import."""
+        if self._parse_plan is None:
+            by_key = self.schema.by_key
+            self._parse_plan = [(index, key, by_key[key].parse) for index, key in self.columns]
+        return self._parse_plan
+
     def _parse(self, number: int, values: list) -> Row:
         data: dict = {}
         errors: list[tuple[str, str]] = []
-        by_key = self.schema.by_key
         length = len(values)
-        for index, key in self.columns:
-            value = values[index] if index < length else None
+        for index, key, parse in self._parse_plan or self._plan():
             try:
-                data[key] = by_key[key].parse(value)
+                data[key] = parse(values[index] if index < length else None)
             except cells.CellError as exc:
                 errors.append((key, exc.message))
         if number in self.merged_rows:
@@ -620,7 +626,8 @@ class PersonImporter(Importer):
                     membership_new = (nik, state)
                     if status == "unchanged":
                         status = "updated"
-                    changes.append([_("Keanggotaan %(type)s") % {"type": state["psks_type_id"]}, "—", _("baru")])
+                    if status != "new":  # a new person's new membership is not listed as a change
+                        changes.append([_("Keanggotaan %(type)s") % {"type": state["psks_type_id"]}, "—", _("baru")])
                 elif kind == "changed":
                     membership_changed = (state, fields)
                     if status == "unchanged":
