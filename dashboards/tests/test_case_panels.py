@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import RoleAssignment
-from dashboards import case_panels
+from dashboards import case_panels, sqlcache
 from registry.tests.factories import RoleFactory
 
 from .helpers import chart_data, table
@@ -190,3 +192,20 @@ def test_export_follows_the_same_masking(client, known_cases, serang_forum_chair
     assert exact["Lanjut Usia Telantar"] == [6, 1, 0, 0, 2, 0, 9]
     households = block(sheet(serang_forum_chair, "Rumah tangga per desil"), "Rumah tangga per desil — Kabupaten Serang")
     assert households["Desil 1"] == ["≥ 2"]
+
+
+def test_households_past_the_statement_time_limit_leave_the_rest_of_the_page(client, known_cases, province_staff):
+    class QueryCanceled(Exception):
+        pgcode = "57014"
+
+    def canceled(key, build):
+        if key[0] == "households":
+            raise OperationalError("canceling statement due to statement timeout") from QueryCanceled()
+        return sqlcache.uncached(build())
+
+    client.force_login(province_staff)
+    with mock.patch.object(sqlcache, "rows", canceled):
+        response = client.get(PROVINCE)
+    assert response.status_code == 200
+    assert "Rumah tangga per desil belum dapat dihitung saat ini" in response.text
+    assert table(response.text, "table-kasus-wilayah")["Kabupaten Serang"][-1] == "14"  # the other panels are there
