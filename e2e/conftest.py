@@ -70,7 +70,8 @@ def pytest_runtest_teardown(item, nextitem):
     """A browser test's transactional database is flushed at its teardown: the data the migrations and the
     session loaded (reference data, forum positions, Banten's regions) goes back, for the tests after it."""
     result = yield
-    if item.stash.get(_flushed, False):
+    # After the session's last test its fixtures are gone (the test database included): nothing to restore.
+    if item.stash.get(_flushed, False) and nextitem is not None:
         from importlib import import_module
 
         from django.apps import apps
@@ -81,5 +82,6 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             import_module("registry.migrations.0002_reference_data").load(apps, None)
             import_module("forums.migrations.0002_positions").load(apps, None)
+            import_module("cases.migrations.0002_reference_data").load(apps, None)
             load_province("36")
     return result
