@@ -28,8 +28,8 @@ from accounts.models import RoleAssignment
 from audit.models import AccessLog
 from cases.models import PmksCategory, Programme
 from forums.models import Position
-from jobs.models import Job
 from forums.tests.factories import EventFactory, ForumFactory, OfficerTermFactory
+from jobs.models import Job
 from registry import services
 from registry.models import PsksType
 from registry.tests.factories import (
