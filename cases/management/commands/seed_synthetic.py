@@ -18,6 +18,7 @@ synthetic ones).
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import time
 
@@ -33,13 +34,14 @@ from regions.models import Village
 from registry.models import Membership, Person
 
 
+# Option types: argparse turns ArgumentTypeError into a one-line usage error (CommandError from call_command).
 def positive(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise CommandError(f"Not a whole number: {value!r}") from None
+        raise argparse.ArgumentTypeError(f"Not a whole number: {value!r}") from None
     if number < 0:
-        raise CommandError(f"Must not be negative: {value}")
+        raise argparse.ArgumentTypeError(f"Must not be negative: {value}")
     return number
 
 
@@ -47,7 +49,7 @@ def day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--as-of wants a date as YYYY-MM-DD, not {value!r}") from None
+        raise argparse.ArgumentTypeError(f"--as-of wants a date as YYYY-MM-DD, not {value!r}") from None
 
 
 class Command(BaseCommand):
