@@ -70,8 +70,9 @@ def pytest_runtest_teardown(item, nextitem):
     """A browser test's transactional database is flushed at its teardown: the data the migrations and the
     session loaded (reference data, forum positions, Banten's regions) goes back, for the tests after it."""
     result = yield
-    # After the session's last test its fixtures are gone (the test database included): nothing to restore.
-    if item.stash.get(_flushed, False) and nextitem is not None:
+    # After the session's last test (of this worker) the test database is already torn down and the
+    # connection points at the real database again: restore nothing there.
+    if item.stash.get(_flushed, False) and _test_database_is_up():
         from importlib import import_module
 
         from django.apps import apps
@@ -85,3 +86,10 @@ def pytest_runtest_teardown(item, nextitem):
             import_module("cases.migrations.0002_reference_data").load(apps, None)
             load_province("36")
     return result
+
+
+def _test_database_is_up() -> bool:
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    return name.startswith("test_") or (connection.vendor == "sqlite" and connection.is_in_memory_db())
