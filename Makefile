@@ -56,9 +56,9 @@ run: setup
 worker: setup
 	$(DEV) $(PY) manage.py db_worker
 
-# Browser tests (e2e/) run when Debian's chromium is installed, and are reported as skipped (-rs) when not.
+# Tests run in parallel (pytest-xdist, one worker per core). Browser tests (e2e/) run when Debian's chromium is installed, and are reported as skipped (-rs) when not.
 test: setup
-	$(VENV)/bin/pytest -rs
+	$(VENV)/bin/pytest -rs -n auto
 	@test -x /usr/bin/chromium || echo "Browser tests skipped: /usr/bin/chromium not found (apt-get install chromium)"
 
 lint: setup
