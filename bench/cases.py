@@ -25,7 +25,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -41,27 +40,9 @@ NAME_FRAGMENT = "komariah"  # a common family name alone: about 2 % of the synth
 NAME_FRAGMENT_2 = "euis komar"  # what staff type for one person: a given name and the start of the family name
 
 
-def ensure_database() -> None:
-    """Create the PostgreSQL database named in DATABASE_URL if it does not exist yet."""
-    url = urlparse(os.environ["DATABASE_URL"])
-    if not url.scheme.startswith("postgres"):
-        sys.exit("bench/cases.py measures PostgreSQL: set DATABASE_URL to a PostgreSQL database")
-    import psycopg2
+from benchdb import ensure_database  # noqa: E402  (bench/ is on sys.path: scripts run as files)
 
-    name = url.path.lstrip("/")
-    conn = psycopg2.connect(
-        dbname="postgres", user=url.username, password=url.password, host=url.hostname, port=url.port or 5432
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-    conn.close()
-
-
-ensure_database()
+ensure_database(require_postgres="bench/cases.py measures PostgreSQL: set DATABASE_URL to a PostgreSQL database")
 
 import django  # noqa: E402
 

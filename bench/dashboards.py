@@ -20,7 +20,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -38,25 +37,7 @@ GOAL_RATIO, GOAL_MS = 1.5, 150.0
 MARK = "Bench "  # persons' names start with it: the data set is present
 
 
-def ensure_database() -> None:
-    """Create the PostgreSQL database named in DATABASE_URL if it does not exist yet."""
-    url = urlparse(os.environ["DATABASE_URL"])
-    if not url.scheme.startswith("postgres"):
-        return
-    import psycopg2
-
-    name = url.path.lstrip("/")
-    conn = psycopg2.connect(
-        dbname="postgres", user=url.username, password=url.password, host=url.hostname, port=url.port or 5432
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-    conn.close()
-
+from benchdb import ensure_database  # noqa: E402  (bench/ is on sys.path: scripts run as files)
 
 ensure_database()
 

@@ -29,7 +29,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -39,23 +38,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pskshu
 SEED = 20261124
 
 
-def ensure_database() -> None:
-    url = urlparse(os.environ["DATABASE_URL"])
-    if not url.scheme.startswith("postgres"):
-        return
-    import psycopg2
-
-    name = url.path.lstrip("/")
-    conn = psycopg2.connect(
-        dbname="postgres", user=url.username, password=url.password, host=url.hostname, port=url.port or 5432
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-
+from benchdb import ensure_database  # noqa: E402  (bench/ is on sys.path: scripts run as files)
 
 ensure_database()
 

@@ -1,0 +1,29 @@
+"""What every benchmark does before Django starts: create the PostgreSQL database DATABASE_URL names."""
+
+from __future__ import annotations
+
+import os
+import sys
+from urllib.parse import urlparse
+
+
+def ensure_database(*, require_postgres: str = "") -> None:
+    """Create the database if it does not exist yet; `require_postgres`: exit with it if the URL is not PostgreSQL."""
+    url = urlparse(os.environ["DATABASE_URL"])
+    if not url.scheme.startswith("postgres"):
+        if require_postgres:
+            sys.exit(require_postgres)
+        return
+    import psycopg2
+
+    name = url.path.lstrip("/")
+    conn = psycopg2.connect(
+        dbname="postgres", user=url.username, password=url.password, host=url.hostname, port=url.port or 5432
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+    conn.close()
