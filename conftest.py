@@ -10,6 +10,46 @@ from regions.loader import load_province
 from registry.tests.factories import RoleFactory, UserFactory
 
 
+def _restore_reference_data() -> None:
+    """What the migrations and the session loaded: reference data, forum positions, Banten's regions."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("registry.migrations.0002_reference_data").load(apps, None)
+    import_module("forums.migrations.0002_positions").load(apps, None)
+    import_module("cases.migrations.0002_reference_data").load(apps, None)
+    load_province("36")
+
+
+def _flushes_the_database(item) -> bool:
+    """A transactional test (browser tests, all-or-nothing imports) empties every table at its teardown."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(item.fixturenames) or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+def _test_database_is_up() -> bool:
+    """False after a worker's last test: the test database is gone and the connection names the real one."""
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    return name.startswith("test_") or (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put back what the other tests rely on (in any order, under xdist)."""
+    result = yield
+    if _flushes_the_database(item) and _test_database_is_up():
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_reference_data()
+    return result
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Banten's real regions in every test database, loaded once per session."""

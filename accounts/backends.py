@@ -62,9 +62,27 @@ class RoleBackend(ModelBackend):
             return user
         return None
 
+    @staticmethod
+    def role_permissions(user_obj) -> frozenset[str]:
+        """What the user's roles grant (read with the roles, once per user object: no permission query)."""
+        if not user_obj.is_active or user_obj.is_anonymous:
+            return frozenset()
+        return frozenset().union(*(ROLE_PERMISSIONS.get(a.role, frozenset()) for a in assignments_of(user_obj)))
+
+    def has_perm(self, user_obj, perm, obj=None) -> bool:
+        # A role's permission answers without Django's two user/group permission queries (every page asks
+        # `perms` in base.html); anything else falls back to them.
+        if obj is None and perm in self.role_permissions(user_obj):
+            return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj, app_label) -> bool:
+        if any(perm.startswith(f"{app_label}.") for perm in self.role_permissions(user_obj)):
+            return True
+        return super().has_module_perms(user_obj, app_label)
+
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
         perms = set(super().get_all_permissions(user_obj, obj))
-        if obj is None and user_obj.is_active and not user_obj.is_anonymous:
-            for assignment in assignments_of(user_obj):
-                perms |= ROLE_PERMISSIONS.get(assignment.role, frozenset())
+        if obj is None:
+            perms |= self.role_permissions(user_obj)
         return perms
