@@ -90,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Project-wide tags outside any app: the admin changelist's fast rows (pskshub/admin_list.py).
+            "libraries": {"admin_rows": "pskshub.templatetags.admin_rows"},
         },
     },
 ]
