@@ -170,7 +170,7 @@ class CaseAdmin(ExportMixin, IdentityRevealMixin, LargeListMixin, ScopedModelAdm
     ]
     list_display_links = ["number", "beneficiary_name"]
     list_filter = ["category", "status", RegencyFilter, DistrictFilter, AssigneeFilter, AgeFilter]
-    list_select_related = ["beneficiary", "category", "assignee", "district"]
+    list_select_related = ()  # relations come per page through FETCH_PEERS (cases.scoping): no join to plan
     search_fields = ["beneficiary__name_key"]  # shows the box; the search itself is `get_search_results`
     search_help_text = _("Cari dengan NIK atau No. KK lengkap (16 digit), atau nama penerima (min. 3 huruf).")
     change_list_template = "admin/cases/change_list.html"
@@ -523,7 +523,7 @@ class BeneficiaryAdmin(ImportAdminMixin, ExportMixin, IdentityRevealMixin, Large
         DecileFilter,
         "disability",
     ]
-    list_select_related = ["village", "district", "regency"]
+    list_select_related = ()  # as for cases
     search_fields = ["name_key"]
     search_help_text = _("Cari dengan NIK atau No. KK lengkap (16 digit), atau nama (min. 3 huruf).")
     change_list_template = "admin/cases/change_list.html"

@@ -42,13 +42,15 @@ def _filtered(qs: QuerySet, q: Q | None) -> QuerySet:
 
 @rule(Case)
 def cases_for(user) -> QuerySet[Case]:
-    qs = Case.objects.select_related("beneficiary", "category", "assignee", "village", "district", "regency")
-    return _filtered(qs.fetch_mode(models.FETCH_PEERS), case_q(user))
+    # No select_related: PostgreSQL spends far longer planning a seven-table join over the cases' indexes
+    # (20-70 ms) than running it (1 ms). FETCH_PEERS (Django 6.1) loads each relation a page touches in one
+    # query by primary keys, for the whole page.
+    return _filtered(Case.objects.fetch_mode(models.FETCH_PEERS), case_q(user))
 
 
 @rule(Beneficiary)
 def beneficiaries_for(user) -> QuerySet[Beneficiary]:
-    qs = Beneficiary.objects.select_related("village", "district", "regency").fetch_mode(models.FETCH_PEERS)
+    qs = Beneficiary.objects.fetch_mode(models.FETCH_PEERS)  # relations fetched per page, as for cases
     if not _authenticated(user):
         return qs.none()
     scope = staff_scope(user)

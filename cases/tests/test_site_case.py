@@ -119,7 +119,7 @@ def test_kasus_saya_queries_do_not_grow_with_the_cases(client, volunteer, size, 
         CaseFactory(reported_by=volunteer, assignee=PersonFactory())
     client.force_login(volunteer)
 
-    with django_assert_max_num_queries(9) as captured:
+    with django_assert_max_num_queries(14) as captured:
         response = client.get(LIST_URL)
 
     assert response.status_code == 200
@@ -310,7 +310,7 @@ def test_case_page_queries_do_not_grow_with_the_timeline(
         services.log_visit(case, user=volunteer, visited_on=timezone.localdate(), text=f"Kunjungan {n}", photos=[photo])
     client.force_login(volunteer)
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(17):
         response = client.get(detail_url(case))
 
     assert f"Kunjungan {visits - 1}" in response.text
