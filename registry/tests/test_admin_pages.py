@@ -64,7 +64,7 @@ def admin_objects(serang_staff):
 # (app_label, model_name, max queries for: changelist, add view (None: adding not allowed), change view).
 # Measured with a cold content-type cache, plus one. The fixed part: session, user, roles, 2 permission reads.
 ADMIN_PAGES = [
-    ("registry", "person", 12, 9, 12),
+    ("registry", "person", 12, 9, 13),
     ("registry", "membership", 11, 8, 11),
     ("registry", "institution", 11, 11, 14),
     ("registry", "pskstype", 8, None, 8),
