@@ -13,6 +13,7 @@ from cases.models import Beneficiary, Case, CaseEntry, CasePhoto
 from cases.tests import site_personas
 from cases.tests.factories import BeneficiaryFactory, CaseFactory
 from cases.tests.photo_files import exif_of, jpeg_upload, text_upload
+from pskshub.tests.test_english import choose_english, needs_catalog
 from registry.nik import build_nik
 from registry.tests.factories import LEBAK_VILLAGE, SERANG_VILLAGE, PersonFactory
 
@@ -378,3 +379,23 @@ def test_a_mistyped_nik_of_someone_registered_is_caught_before_attaching(client,
     assert _warnings(response) == ["Menurut NIK jenis kelaminnya laki-laki, tetapi formulir menyatakan perempuan."]
     assert "NIK ini sudah terdaftar sebagai penerima manfaat" not in response.text
     assert not Case.objects.exists()
+
+
+@needs_catalog
+def test_nik_warnings_in_english(client, volunteer):
+    client.force_login(volunteer)
+    choose_english(client)
+
+    age = Beneficiary(birth_date=dt.date(1990, 5, 17)).age
+
+    response = client.post(URL, report(nik=build_nik("36.02.14", dt.date(1990, 5, 17), "L", 21)))
+
+    assert _warnings(response)[:2] == [
+        "According to the NIK the sex is male, but the form says female.",
+        f"According to the NIK the person is {age} years old, but the form estimates 78 years.",
+    ]
+    assert (
+        "According to the NIK its holder is registered in Kabupaten Lebak, but the selected village is in"
+        in (_warnings(response)[2])
+    )
+    assert "I have checked the NIK warnings and still want to submit." in response.text
