@@ -19,7 +19,7 @@ from cases.models import Beneficiary, Case, PmksCategory
 from regions.models import District, Village
 from registry.models import NikFormField
 from registry.nik import parse_nik, validate_kk
-from volunteer.forms import DateInput, GroupedVillageField
+from volunteer.forms import ConfirmNikWarningsMixin, DateInput, GroupedVillageField
 
 MAX_AGE = 120
 
@@ -72,8 +72,15 @@ class PhotosMixin(forms.Form):
         return cleaned
 
 
-class CaseReportForm(PhotosMixin):
-    """Who, where, what: a new case and, unless the NIK is already registered, its new beneficiary."""
+class CaseReportForm(ConfirmNikWarningsMixin, PhotosMixin):
+    """Who, where, what: a new case and, unless the NIK is already registered, its new beneficiary.
+
+    A NIK that disagrees with the sex, birth date, estimated age or regency typed is shown as warnings the
+    reporter must tick to send anyway, as in the registry (`registry.forms.NikWarningsFormMixin`).
+    """
+
+    estimated_age_field = "estimated_age"
+    village_field = "village"
 
     nik = NikFormField(
         label=_("NIK"),
@@ -175,6 +182,7 @@ class CaseReportForm(PhotosMixin):
             districts = districts.filter(regency_id__in=regencies)
         self.fields["village"].queryset = villages
         self.fields["district"].queryset = districts
+        self.fields["confirm_warnings"].label = _("Saya sudah memeriksa peringatan NIK dan tetap ingin mengirim.")
         for name, attrs in {
             "nik": {"inputmode": "numeric", "autocomplete": "off"},
             "kk_number": {"inputmode": "numeric", "autocomplete": "off"},

@@ -6,11 +6,15 @@ Accepted images are re-encoded, which drops all metadata (EXIF with the camera a
 XMP, comments, PNG text chunks), unless the user asked to keep the location: then only the GPS block
 is written back. Very large images are scaled down to `CASE_PHOTO_MAX_SIDE` pixels on their long side.
 Files go to the private storage and are served by a scope-checked view, never under a public URL.
+A file written in a transaction that rolls back is deleted, and so is the file of a deleted photo once the
+deletion is committed: the private storage holds no file without its row.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
+import weakref
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -18,6 +22,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
@@ -29,6 +36,8 @@ DEFAULT_MAX_SIDE = 2000
 DEFAULT_MAX_PER_UPLOAD = 5
 # Refused before decoding: a small file that decodes to a huge bitmap would exhaust the server's memory.
 MAX_PIXELS = 50_000_000
+
+logger = logging.getLogger(__name__)
 
 
 def private_storage() -> Storage:
@@ -150,3 +159,41 @@ def clean_photos(uploads, *, keep_location: bool = False) -> list[CleanPhoto]:
 
 def content_type_of(file_name: str) -> str:
     return CONTENT_TYPES.get(file_name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+# --- Files and transactions ------------------------------------------------------------------------------------------
+
+
+def _delete_file(storage: Storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:
+        logger.exception("Could not delete the photo file %s", name)
+
+
+class _KeepOnCommit:
+    """An on_commit callback that keeps a file; if Django drops it unrun (a rollback), its finalizer deletes the file.
+
+    Django has no on-rollback hook, but it discards the on_commit callbacks of a transaction or savepoint that rolls
+    back. Nothing else refers to this object, so it is freed at that moment and `weakref.finalize` deletes the file.
+    """
+
+    __slots__ = ("__weakref__", "_finalizer")
+
+    def __init__(self, storage: Storage, name: str) -> None:
+        self._finalizer = weakref.finalize(self, _delete_file, storage, name)
+
+    def __call__(self) -> None:
+        self._finalizer.detach()
+
+
+def delete_on_rollback(file) -> None:
+    """Call right after writing `file` (a saved FieldFile) inside a transaction: it goes if the transaction fails."""
+    transaction.on_commit(_KeepOnCommit(file.storage, file.name))
+
+
+@receiver(post_delete, sender="cases.CasePhoto", dispatch_uid="cases.photos.delete_file_of_deleted_photo")
+def _delete_file_of_deleted_photo(sender, instance, using, **kwargs) -> None:
+    if instance.image:
+        storage, name = instance.image.storage, instance.image.name
+        transaction.on_commit(lambda: _delete_file(storage, name), using=using)

@@ -21,7 +21,7 @@ from audit.services import log_access
 from cases import scoping
 from cases.models import Beneficiary, Case, CaseEntry, CasePhoto, Intervention, PmksCategory, Programme
 from cases.names import name_key
-from cases.photos import CleanPhoto
+from cases.photos import CleanPhoto, delete_on_rollback
 from registry.models import Membership, Person
 from registry.nik import mask_nik
 from registry.services import StaleRecord, changes_since
@@ -287,12 +287,16 @@ def report_with_beneficiary(*, user, beneficiary: Beneficiary, **case_fields) ->
 
 
 def add_photos(entry: CaseEntry, photos: Iterable[CleanPhoto]) -> list[CasePhoto]:
-    """Store checked photos (`cases.photos.clean_photos`) on a timeline entry, in the private storage."""
+    """Store checked photos (`cases.photos.clean_photos`) on a timeline entry, in the private storage.
+
+    Each file is deleted again if the caller's transaction rolls back (`cases.photos.delete_on_rollback`).
+    """
     saved = []
     for photo in photos:
         case_photo = CasePhoto(entry=entry, kept_location=photo.kept_location)
         file = photo.as_file()
         case_photo.image.save(file.name, file, save=False)
+        delete_on_rollback(case_photo.image)
         case_photo.save()
         saved.append(case_photo)
     return saved

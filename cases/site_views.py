@@ -156,6 +156,7 @@ def case_report(request: HttpRequest) -> HttpResponse:
             response = _report(request, form, context)
             if response is not None:
                 return response
+        context["reselect_photos"] = bool(request.FILES.getlist("photos"))
     return _page(request, "volunteer/cases/case_report.html", context, section="cases")
 
 
@@ -175,7 +176,6 @@ def _report(request: HttpRequest, form: forms.CaseReportForm, context: dict) -> 
         token = _token("nik", f"{existing.pk}:{cleaned['nik']}")
         if request.POST.get("confirm_existing") != token:
             context.update(existing_name=masked_name(existing.full_name), existing_token=token)
-            context["reselect_photos"] = bool(cleaned["photos"])
             return None
         beneficiary = existing
         if cleaned["location_description"]:
@@ -185,7 +185,6 @@ def _report(request: HttpRequest, form: forms.CaseReportForm, context: dict) -> 
             token = _token("similar", ",".join(str(b.pk) for b in duplicates.similar))
             if request.POST.get("confirm_similar") != token:
                 context.update(similar=_similar_rows(request.user, duplicates.similar), similar_token=token)
-                context["reselect_photos"] = bool(cleaned["photos"])
                 return None
         beneficiary = form.new_beneficiary()
     try:

@@ -3,9 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_staff_member
+from pskshub.scoping import get_visible_or_404
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
@@ -29,3 +35,27 @@ class PsksAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         return is_staff_member(request.user)
+
+    def get_urls(self):
+        """Django's URLs, the view-on-site shortcut (`r/<content type>/<id>/`) replaced by `view_on_site`."""
+        urls = super().get_urls()
+        for i, pattern in enumerate(urls):
+            if getattr(pattern, "name", None) == "view_on_site":
+                urls[i] = path(str(pattern.pattern), self.admin_view(view_on_site), name="view_on_site")
+        return urls
+
+
+def view_on_site(request, content_type_id: int, object_id: str):
+    """contenttypes' shortcut for objects the user may see (`pskshub.scoping`) only.
+
+    Django's shortcut redirects to any object's page, so a redirect would tell a staff member of another regency
+    that a record exists; out of scope is a 404 here, exactly like a missing object.
+    """
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            raise Http404
+        get_visible_or_404(request.user, model, pk=object_id)
+    except (ContentType.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    return contenttype_views.shortcut(request, content_type_id, object_id)

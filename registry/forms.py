@@ -47,6 +47,9 @@ class NikWarningsFormMixin(forms.Form):
     nik_field = "nik"
     sex_field = "sex"
     birth_date_field = "birth_date"
+    # Compared only where a form names them (the case report): see `registry.nik.nik_warnings`.
+    estimated_age_field: str | None = None
+    village_field: str | None = None
 
     def clean(self):
         cleaned = super().clean()
@@ -59,7 +62,11 @@ class NikWarningsFormMixin(forms.Form):
         except ValidationError:
             return cleaned  # reported as the NIK field's own error by the model validator
         self.nik_warning_messages = nik_warnings(
-            info, sex=cleaned.get(self.sex_field), birth_date=cleaned.get(self.birth_date_field)
+            info,
+            sex=cleaned.get(self.sex_field),
+            birth_date=cleaned.get(self.birth_date_field),
+            estimated_age=cleaned.get(self.estimated_age_field) if self.estimated_age_field else None,
+            village=cleaned.get(self.village_field) if self.village_field else None,
         )
         if self.nik_warning_messages and not cleaned.get("confirm_warnings"):
             for message in self.nik_warning_messages:

@@ -9,16 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from regions.reference import district_prefixes, province_names
+from regions.reference import district_prefixes, province_names, read_rows
 
 MALE = "L"
 FEMALE = "P"
+# How far an estimated age may be from the NIK's before the officer is asked to check: ages are guessed.
+AGE_TOLERANCE = 5
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,21 @@ class NikInfo:
     @property
     def birth_day_month_year2(self) -> tuple[int, int, int]:
         return (self.birth_date.day, self.birth_date.month, self.birth_date.year % 100)
+
+    @property
+    def regency_prefix(self) -> str:
+        return self.nik[:4]
+
+    def age(self, today: dt.date | None = None) -> int:
+        today = today or timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+@cache
+def regency_names() -> dict[str, str]:
+    """`{"3602": "Kabupaten Lebak", ...}`: every regency of the country by the four digits a NIK starts with."""
+    return {row["code"].replace(".", ""): row["name"] for row in read_rows("regencies")}
 
 
 def clean_nik_input(value) -> str:
@@ -88,8 +106,20 @@ def validate_nik(value: str) -> None:
     parse_nik(value)
 
 
-def nik_warnings(info: NikInfo, *, sex: str | None, birth_date: dt.date | None) -> list[str]:
-    """What an officer must confirm: the NIK disagrees with the form, or its kecamatan code is unknown."""
+def nik_warnings(
+    info: NikInfo,
+    *,
+    sex: str | None,
+    birth_date: dt.date | None,
+    estimated_age: int | None = None,
+    village=None,
+) -> list[str]:
+    """What an officer must confirm: the NIK disagrees with the form, or its kecamatan code is unknown.
+
+    `estimated_age` and `village` are compared only by forms that pass them (a case report: where the person
+    was found). The village is compared by regency: people are often found outside their own kecamatan, and a
+    NIK from another regency is worth a second look (a typo, or someone far from home).
+    """
     warnings = []
     if info.district_prefix not in district_prefixes():
         warnings.append(
@@ -111,6 +141,24 @@ def nik_warnings(info: NikInfo, *, sex: str | None, birth_date: dt.date | None) 
             % {
                 "nik": info.birth_date.strftime("%d-%m-") + f"{info.birth_date.year % 100:02d}",
                 "form": birth_date.strftime("%d-%m-%Y"),
+            }
+        )
+    if estimated_age is not None and abs(info.age() - estimated_age) > AGE_TOLERANCE:
+        warnings.append(
+            _("Menurut NIK umurnya %(nik)d tahun, tetapi perkiraan umur di formulir %(form)d tahun.")
+            % {"nik": info.age(), "form": estimated_age}
+        )
+    found_in = village.regency_code.replace(".", "") if village is not None else None
+    if found_in and found_in != info.regency_prefix:
+        names = regency_names()
+        warnings.append(
+            _(
+                "Menurut NIK pemiliknya terdaftar di %(nik)s, tetapi desa/kelurahan yang dipilih ada di %(form)s. "
+                "Periksa kembali NIK-nya; bila orangnya memang berasal dari sana, lanjutkan."
+            )
+            % {
+                "nik": names.get(info.regency_prefix) or _("wilayah berkode %(code)s") % {"code": info.regency_prefix},
+                "form": names.get(found_in, found_in),
             }
         )
     return warnings

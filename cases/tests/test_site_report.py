@@ -13,6 +13,7 @@ from cases.models import Beneficiary, Case, CaseEntry, CasePhoto
 from cases.tests import site_personas
 from cases.tests.factories import BeneficiaryFactory, CaseFactory
 from cases.tests.photo_files import exif_of, jpeg_upload, text_upload
+from pskshub.tests.test_english import choose_english, needs_catalog
 from registry.nik import build_nik
 from registry.tests.factories import LEBAK_VILLAGE, SERANG_VILLAGE, PersonFactory
 
@@ -287,3 +288,114 @@ def test_staff_report_is_an_outreach_case(client, serang_staff):
     client.post(URL, report())
 
     assert Case.objects.get().source == Case.Source.OUTREACH
+
+
+# --- A NIK that disagrees with what was typed (issue 5): warnings to tick, as in the registry ----------------------
+
+
+def _warnings(response) -> list[str]:
+    """The NIK warnings shown above the form."""
+    block = re.search(r'<div class="alert alert-danger" role="alert">(.*?)</div>', response.text, re.S)
+    return [" ".join(m.split()) for m in re.findall(r'<p class="mb-0">(.*?)</p>', block[1], re.S)] if block else []
+
+
+def test_nik_of_a_man_for_a_woman_is_a_warning_to_tick(client, volunteer):
+    nik = build_nik("36.73.05", ELDERLY_BIRTH, "L", 21)
+    client.force_login(volunteer)
+    data = report(nik=nik, photos=jpeg_upload())
+
+    response = client.post(URL, data)
+
+    assert response.status_code == 200
+    assert _warnings(response) == ["Menurut NIK jenis kelaminnya laki-laki, tetapi formulir menyatakan perempuan."]
+    assert "Centang kotak ini untuk menyimpan meski ada peringatan di atas." in _errors(response)
+    assert 'type="checkbox" name="confirm_warnings"' in response.text
+    assert "Saya sudah memeriksa peringatan NIK dan tetap ingin mengirim." in response.text
+    assert "Foto belum tersimpan: pilih lagi fotonya" in response.text
+    assert not Beneficiary.objects.exists()
+    assert not Case.objects.exists()
+
+    response = client.post(URL, report(nik=nik, confirm_warnings="on"), follow=True)
+
+    assert "Laporan terkirim sebagai Kasus #" in response.text
+    assert (Beneficiary.objects.get().nik, Beneficiary.objects.get().sex) == (nik, "P")
+
+
+def test_no_warning_and_no_checkbox_when_the_nik_agrees(client, volunteer):
+    client.force_login(volunteer)
+
+    response = client.get(URL)
+    assert 'type="checkbox" name="confirm_warnings"' not in response.text
+
+    client.post(URL, report(nik=build_nik("36.73.05", ELDERLY_BIRTH, "P", 21), estimated_age="75"))
+
+    assert Case.objects.count() == 1  # 78 by the NIK, about 75 by eye: close enough
+
+
+def test_nik_birth_date_other_than_the_typed_one_is_a_warning(client, volunteer):
+    nik = build_nik("36.73.05", ELDERLY_BIRTH, "P", 21)
+    client.force_login(volunteer)
+
+    response = client.post(URL, report(nik=nik, estimated_age="", birth_date="1948-05-18"))
+
+    assert _warnings(response) == ["Menurut NIK tanggal lahirnya 17-05-48, tetapi formulir menyatakan 18-05-1948."]
+    assert not Case.objects.exists()
+
+
+def test_estimated_age_far_from_the_nik_is_a_warning(client, volunteer):
+    nik = build_nik("36.73.05", dt.date(1990, 5, 17), "P", 21)
+    client.force_login(volunteer)
+    age = Beneficiary(birth_date=dt.date(1990, 5, 17)).age
+
+    response = client.post(URL, report(nik=nik, estimated_age="78"))
+
+    assert _warnings(response) == [f"Menurut NIK umurnya {age} tahun, tetapi perkiraan umur di formulir 78 tahun."]
+    assert not Case.objects.exists()
+
+
+def test_nik_of_another_regency_is_a_warning_naming_both(client, volunteer):
+    nik = build_nik("36.02.14", ELDERLY_BIRTH, "P", 21)  # Rangkasbitung, Kabupaten Lebak
+    client.force_login(volunteer)
+
+    response = client.post(URL, report(nik=nik))
+
+    assert _warnings(response) == [
+        "Menurut NIK pemiliknya terdaftar di Kabupaten Lebak, tetapi desa/kelurahan yang dipilih ada di Kota Serang. "
+        "Periksa kembali NIK-nya; bila orangnya memang berasal dari sana, lanjutkan."
+    ]
+    assert not Case.objects.exists()
+
+    client.post(URL, report(nik=nik, confirm_warnings="on"))
+
+    assert Case.objects.get().beneficiary.nik == nik
+
+
+def test_a_mistyped_nik_of_someone_registered_is_caught_before_attaching(client, volunteer):
+    registered = BeneficiaryFactory(full_name="Pak Darta", sex="L")  # the report is about a woman
+    client.force_login(volunteer)
+
+    response = client.post(URL, report(nik=registered.nik))
+
+    assert _warnings(response) == ["Menurut NIK jenis kelaminnya laki-laki, tetapi formulir menyatakan perempuan."]
+    assert "NIK ini sudah terdaftar sebagai penerima manfaat" not in response.text
+    assert not Case.objects.exists()
+
+
+@needs_catalog
+def test_nik_warnings_in_english(client, volunteer):
+    client.force_login(volunteer)
+    choose_english(client)
+
+    age = Beneficiary(birth_date=dt.date(1990, 5, 17)).age
+
+    response = client.post(URL, report(nik=build_nik("36.02.14", dt.date(1990, 5, 17), "L", 21)))
+
+    assert _warnings(response)[:2] == [
+        "According to the NIK the sex is male, but the form says female.",
+        f"According to the NIK the person is {age} years old, but the form estimates 78 years.",
+    ]
+    assert (
+        "According to the NIK its holder is registered in Kabupaten Lebak, but the selected village is in"
+        in (_warnings(response)[2])
+    )
+    assert "I have checked the NIK warnings and still want to submit." in response.text

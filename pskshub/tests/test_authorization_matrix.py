@@ -379,8 +379,9 @@ RULES.update(
         "admin:app_list": admin_rule(),
         "admin:autocomplete": admin_rule(staff_a=FORBIDDEN, staff_b=FORBIDDEN, province=FORBIDDEN),  # no parameters
         "admin:autocomplete?term": admin_rule(),  # results are scoped by the ModelAdmin's queryset
-        # contenttypes' shortcut: a redirect to the object's own URL, where that page's rule applies.
-        "admin:view_on_site": admin_rule(staff_a=REDIRECT, staff_b=REDIRECT, province=REDIRECT),
+        # contenttypes' shortcut (a person of regency A): a redirect to the object's own URL for those who may see
+        # it; for staff of regency B a 404, as if it did not exist (pskshub.admin_site.view_on_site).
+        "admin:view_on_site": admin_rule(staff_a=REDIRECT, staff_b=NOT_FOUND, province=REDIRECT),
         "admin:<route:admin/(?P<url>.*)$>": admin_rule(staff_a=NOT_FOUND, staff_b=NOT_FOUND, province=NOT_FOUND),
         # Accounts: public pages and public-token pages.
         "accounts:invitation_accept": everyone(BAD_LINK),
