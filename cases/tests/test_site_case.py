@@ -113,13 +113,46 @@ def test_kasus_saya_pages_without_counting(client, volunteer, django_assert_max_
     assert client.get(LIST_URL, {"hal": "x"}).status_code == 200
 
 
+def test_kasus_saya_pages_mix_reported_and_assigned_newest_first_once_each(client, volunteer, neighbour, monkeypatch):
+    """The page is merged from two index reads (reported, assigned): order, paging and no case twice."""
+    from cases import site_views
+
+    monkeypatch.setattr(site_views, "PAGE_SIZE", 2)
+    me = Person.objects.get(account=volunteer)
+    plan = [  # oldest first: (reporter, assigned to me)
+        ("Kasus A", volunteer, False),
+        ("Kasus B", neighbour, True),
+        ("Kasus C", volunteer, True),  # both: listed once
+        ("Kasus D", neighbour, False),  # neither: never listed
+        ("Kasus E", neighbour, True),
+    ]
+    start = timezone.now() - dt.timedelta(days=10)
+    for day, (name, reporter, mine) in enumerate(plan):
+        case = CaseFactory(
+            reported_by=reporter, assignee=me if mine else None, beneficiary=BeneficiaryFactory(full_name=name)
+        )
+        Case.objects.filter(pk=case.pk).update(opened_at=start + dt.timedelta(days=day))
+    client.force_login(volunteer)
+
+    pages = [client.get(LIST_URL, {"hal": n}).text for n in (1, 2, 3)]
+
+    def names(page: str) -> list[str]:
+        return [n for n in ("Kasus E", "Kasus C", "Kasus B", "Kasus A") if n in page]
+
+    assert [names(page) for page in pages] == [["Kasus E", "Kasus C"], ["Kasus B", "Kasus A"], []]
+    assert all("Kasus D" not in page for page in pages)
+    assert pages[0].count("Kasus C") == 1
+    assert "Berikutnya" in pages[0]
+    assert "Berikutnya" not in pages[1]
+
+
 @pytest.mark.parametrize("size", [3, 30])
 def test_kasus_saya_queries_do_not_grow_with_the_cases(client, volunteer, size, django_assert_max_num_queries):
     for _ in range(size):
         CaseFactory(reported_by=volunteer, assignee=PersonFactory())
     client.force_login(volunteer)
 
-    with django_assert_max_num_queries(14) as captured:
+    with django_assert_max_num_queries(16) as captured:
         response = client.get(LIST_URL)
 
     assert response.status_code == 200

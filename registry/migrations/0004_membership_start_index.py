@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_initial'),
-        ('registry', '0003_history_versions_change_requests'),
+        ("regions", "0001_initial"),
+        ("registry", "0003_history_versions_change_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['-start_date', 'id'], name='registry_memb_start_idx'),
+            model_name="membership",
+            index=models.Index(fields=["-start_date", "id"], name="registry_memb_start_idx"),
         ),
     ]
