@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.core.paginator import Paginator
 from django.db import OperationalError, connections, transaction
 from django.db.models import Q, QuerySet
@@ -109,14 +109,17 @@ def estimated_rows(queryset: QuerySet) -> int | None:
 
 
 class EstimatedCountPaginator(Paginator):
-    """Counts exactly, except an unfiltered list of at least `min_estimate` rows on PostgreSQL: estimated."""
+    """Counts exactly, except an unfiltered list of at least `min_estimate` rows on PostgreSQL (estimated) and a
+    name search (counted up to `cap`: "more than 1,000" says enough, and stops reading matches there)."""
 
     min_estimate = 10_000  # below this a real COUNT is cheap, and exact
 
-    def __init__(self, *args, estimate: bool = False, **kwargs) -> None:
+    def __init__(self, *args, estimate: bool = False, cap: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.estimate = estimate
         self.estimated = False
+        self.cap = cap
+        self.capped = False
 
     @cached_property
     def count(self) -> int:
@@ -125,6 +128,11 @@ class EstimatedCountPaginator(Paginator):
             if rows is not None and rows >= self.min_estimate:
                 self.estimated = True
                 return rows
+        if self.cap is not None:
+            # Unordered, so PostgreSQL stops after cap + 1 matches instead of reading (and sorting) them all.
+            rows = self.object_list.order_by()[: self.cap + 1].count()
+            self.capped = rows > self.cap
+            return min(rows, self.cap)
         return super().count
 
 
@@ -154,9 +162,14 @@ class LargeListMixin(IdentitySearchMixin):
 
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    name_search_count_cap = 1000
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, estimate=not is_filtered(request))
+        term = request.GET.get(SEARCH_VAR, "").strip()
+        cap = self.name_search_count_cap if term and identity_term(term) is None else None
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page, estimate=not is_filtered(request), cap=cap
+        )
 
     def get_changelist(self, request, **kwargs):
         return TimeLimitedChangeList

@@ -100,3 +100,30 @@ def test_sqlite_or_a_small_table_counts_exactly(client, province_staff):
     page = client.get(LIST).content.decode()
     assert "3 kasus" in page
     assert "sekitar" not in page
+
+
+def test_a_name_search_counts_up_to_its_cap_and_says_more(client, province_staff, monkeypatch):
+    for i in range(4):
+        BeneficiaryFactory(full_name=f"Siti Komariah {i}")
+    BeneficiaryFactory(full_name="Ujang Sunarya")
+    beneficiaries = reverse("admin:cases_beneficiary_changelist")
+    client.force_login(province_staff)
+    monkeypatch.setattr(admin_search.LargeListMixin, "name_search_count_cap", 3)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(beneficiaries, {"q": "komariah"}).content.decode()
+    assert "lebih dari 3 penerima manfaat" in page
+    assert "persempit pencarian" in page
+    count = next(q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "cases_beneficiary" in q["sql"])
+    assert "LIMIT 4" in count  # stops after cap + 1 matches
+    assert "ORDER BY" not in count
+
+    monkeypatch.setattr(admin_search.LargeListMixin, "name_search_count_cap", 10)
+    page = client.get(beneficiaries, {"q": "komariah"}).content.decode()
+    assert "4 penerima manfaat" in page
+    assert "lebih dari" not in page
+    # a NIK is exact: counted, never capped
+    monkeypatch.setattr(admin_search.LargeListMixin, "name_search_count_cap", 0)
+    nik = BeneficiaryFactory(full_name="Dengan NIK").nik
+    page = client.get(beneficiaries, {"q": nik}).content.decode()
+    assert "1 penerima manfaat" in page
