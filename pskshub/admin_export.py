@@ -54,6 +54,7 @@ import copy
 import csv
 import datetime as dt
 import io
+import itertools
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -216,10 +217,15 @@ class Exporter:
         yield values
 
     def rows(self, progress: Callable[[int], None] | None = None) -> Iterator[list]:
-        for number, obj in enumerate(self.queryset.iterator(chunk_size=CHUNK_SIZE), 1):
-            yield from self.rows_of(obj)
-            if progress is not None:
-                progress(number)
+        # Held a chunk at a time, so that a relation nobody joined is fetched for the whole chunk at its first
+        # use (FETCH_PEERS: the peers are the rows still alive), not row by row.
+        number = 0
+        for chunk in itertools.batched(self.queryset.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+            for obj in chunk:
+                number += 1
+                yield from self.rows_of(obj)
+                if progress is not None:
+                    progress(number)
 
     def csv_chunks(self) -> Iterator[str]:
         """The CSV as text pieces (UTF-8 BOM first, so Excel reads it right)."""
