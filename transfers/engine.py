@@ -879,11 +879,9 @@ class PersonImporter(Importer):
         user_id = self.user.pk
         history = {"user_id": user_id, "date": self.now, "reason": self.reason}
         if new_people:
-            ids = writers.insert(Person, new_people)
-            for state, pk in zip(new_people, ids, strict=True):
-                state["id"] = pk
-                self.file_persons[state["nik"]][2] = pk
-            writers.insert_history(Person, new_people, history_type="+", **history)
+            writers.insert(Person, new_people, history=history)
+            for state in new_people:
+                self.file_persons[state["nik"]][2] = state["id"]
             self.report.written["persons_created"] += len(new_people)
         if changed_people:
             states = [s for s, _f in changed_people]
@@ -896,10 +894,7 @@ class PersonImporter(Importer):
             for nik, state in new_memberships:
                 state["person_id"] = state["person_id"] or self.file_persons[nik][2]
                 states.append(state)
-            ids = writers.insert(Membership, states)
-            for state, pk in zip(states, ids, strict=True):
-                state["id"] = pk
-            writers.insert_history(Membership, states, history_type="+", **history)
+            writers.insert(Membership, states, history=history)
             self.report.written["memberships_created"] += len(states)
         if changed_memberships:
             states = [s for s, _f in changed_memberships]
@@ -1134,10 +1129,7 @@ class InstitutionImporter(Importer):
     def _write(self, new: list[dict], changed: list[tuple[dict, list[str]]]) -> None:
         history = {"user_id": self.user.pk, "date": self.now, "reason": self.reason}
         if new:
-            ids = writers.insert(Institution, new)
-            for state, pk in zip(new, ids, strict=True):
-                state["id"] = pk
-            writers.insert_history(Institution, new, history_type="+", **history)
+            writers.insert(Institution, new, history=history)
             self.report.written["institutions_created"] += len(new)
         if changed:
             states = [s for s, _f in changed]

@@ -15,7 +15,7 @@ from jobs.models import Job
 from registry.models import Membership, Person
 from registry.nik import build_nik
 from registry.tests.factories import LEBAK_VILLAGE, MembershipFactory, PersonFactory
-from transfers import services
+from transfers import engine, services
 from transfers.models import ImportBatch
 
 UPLOAD = "admin:registry_person_import"
@@ -395,3 +395,19 @@ def test_all_or_nothing_in_the_service(serang_staff):
     with pytest.raises(services.ImportRefused), transaction.atomic():
         services.run_commit(batch)
     assert not Person.objects.exists()
+
+
+def test_a_bad_last_row_rolls_back_the_chunks_already_written(serang_staff, monkeypatch):
+    """Chunks 1 and 2 are written (COPY on PostgreSQL) before chunk 3 finds its row now wrong: nothing stays."""
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    content = workbook_bytes([person_row(n) for n in range(1, 6)])
+    batch = services.import_upload(user=serang_staff, kind="person", upload=SimpleUploadedFile("a.xlsx", content))
+    assert batch.counts["new"] == 5
+    MembershipFactory(person=PersonFactory(village_code="36.73.05.1001"), membership_number="KTA-5")
+    before = (Person.objects.count(), Membership.objects.count(), Person.history.count(), Membership.history.count())
+    services.import_commit(batch=batch, acting_user=serang_staff)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "Tidak ada yang diimpor" in batch.message
+    after = (Person.objects.count(), Membership.objects.count(), Person.history.count(), Membership.history.count())
+    assert after == before
