@@ -239,6 +239,7 @@ class Importer:
 
     schema: Schema
     region_columns = ("village_code", "village_name", "district_name", "regency_name")
+    copies_in_background = False  # writers.CopyQueue: PostgreSQL stores a chunk while the next is parsed
 
     def __init__(self, *, user, write: bool = False, only_valid: bool = False, reason: str = "") -> None:
         self.user = user
@@ -259,16 +260,37 @@ class Importer:
         self.letters: dict[str, tuple[str, str]] = {}  # key → (letter, header as written in the file)
         self.merged_rows: dict[int, str] = {}
         self._parse_plan: list[tuple[int, str, Callable]] | None = None
+        self.copies: writers.CopyQueue | None = None
+        self._progress: Progress = _no_progress
+        self._total = 0
+        self._done = self._reported = 0
 
     # -- reading ------------------------------------------------------------------------------------------------
 
     def run(self, sheet: Sheet, *, total: int | None = None, progress: Progress = _no_progress) -> Report:
+        self._progress, self._total = progress, total or 0
+        if self.write and self.copies_in_background and writers.copy_supported():
+            self.copies = writers.CopyQueue()
+        try:
+            return self._run(sheet)
+        finally:
+            if self.copies is not None:
+                self.copies.close()
+
+    def _sync(self) -> None:
+        """Before a query: the COPYs sent are done (their errors raised here); then report the progress."""
+        if self.copies is not None:
+            self.copies.wait()
+        if self._done > self._reported:
+            self._reported = self._done
+            self._progress(self._done, max(self._total, self._done))
+
+    def _run(self, sheet: Sheet) -> Report:
         rows = sheet.rows
         self._find_header(rows)
         self._merged(sheet)
         max_rows = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
         chunk: list[tuple[int, list]] = []
-        done = 0
         for number, values in rows:
             if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 self.report.blank_rows += 1
@@ -282,15 +304,14 @@ class Importer:
             chunk.append((number, values))
             if len(chunk) >= CHUNK_ROWS:
                 self._chunk(chunk)
-                done += len(chunk)
+                self._done += len(chunk)
                 chunk = []
-                progress(done, max(total or 0, done))
         if chunk:
             self._chunk(chunk)
-            done += len(chunk)
+            self._done += len(chunk)
         if self.report.rows == 0:
             raise FileRefused(_("Tidak ada baris data di bawah judul kolom."))
-        progress(done, done)
+        self._sync()
         self.report.error_rows = self.report.counts.get("error", 0)
         if self.write and self.report.error_rows and not self.only_valid:
             raise ImportAborted(self.report)
@@ -455,6 +476,7 @@ def _attnames(model) -> list[str]:
 
 class PersonImporter(Importer):
     schema = SCHEMAS["person"]
+    copies_in_background = True
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -478,6 +500,7 @@ class PersonImporter(Importer):
         rows = [self._parse(number, values) for number, values in chunk]
         for row in rows:
             self._resolve_village(row)
+        self._sync()
         niks = {row.data["nik"] for row in rows if row.data.get("nik")}
         people = Person.objects.filter(nik__in=niks)
         if self.write:
@@ -878,30 +901,33 @@ class PersonImporter(Importer):
     def _write(self, new_people, changed_people, new_memberships, changed_memberships) -> None:
         user_id = self.user.pk
         history = {"user_id": user_id, "date": self.now, "reason": self.reason}
+        queue = self.copies
         if new_people:
-            writers.insert(Person, new_people, history=history)
+            writers.insert(Person, new_people, history=history, queue=queue)
             for state in new_people:
                 self.file_persons[state["nik"]][2] = state["id"]
             self.report.written["persons_created"] += len(new_people)
         if changed_people:
             states = [s for s, _f in changed_people]
             fields = sorted({f for _s, fs in changed_people for f in fs} | {"version", "updated_at"})
-            writers.update(Person, states, fields)
-            writers.insert_history(Person, states, history_type="~", **history)
+            writers.update(Person, states, fields, queue=queue)
+            writers.insert_history(Person, states, history_type="~", queue=queue, **history)
             self.report.written["persons_updated"] += len(states)
         if new_memberships:
             states = []
             for nik, state in new_memberships:
                 state["person_id"] = state["person_id"] or self.file_persons[nik][2]
                 states.append(state)
-            writers.insert(Membership, states, history=history)
+            writers.insert(Membership, states, history=history, queue=queue)
             self.report.written["memberships_created"] += len(states)
         if changed_memberships:
             states = [s for s, _f in changed_memberships]
             fields = sorted({f for _s, fs in changed_memberships for f in fs} | {"version", "updated_at"})
-            writers.update(Membership, states, fields)
-            writers.insert_history(Membership, states, history_type="~", **history)
+            writers.update(Membership, states, fields, queue=queue)
+            writers.insert_history(Membership, states, history_type="~", queue=queue, **history)
             self.report.written["memberships_updated"] += len(states)
+        if queue is not None:
+            queue.send()
 
 
 INSTITUTION_FIELDS = (
@@ -935,6 +961,7 @@ class InstitutionImporter(Importer):
         rows = [self._parse(number, values) for number, values in chunk]
         for row in rows:
             self._resolve_village(row)
+        self._sync()
         numbers = {r.data.get("registration_number") for r in rows} - {None, ""}
         villages = {r.data.get("village_id") for r in rows} - {None}
         qs = Institution.objects.filter(Q(registration_number__in=numbers) | Q(village_id__in=villages))
@@ -1208,6 +1235,7 @@ class BeneficiaryImporter(Importer):
             if d["name_key"] and d.get("village_id"):
                 keys.add(d["name_key"])
                 villages.add(d["village_id"])
+        self._sync()
         niks = {row.data.get("nik") for row in rows} - {None, ""}
         fields = _attnames(Beneficiary)
         by_nik: dict[str, dict] = {}

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import io
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from operator import call, itemgetter
 
@@ -26,7 +27,7 @@ HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "his
 COPY_READ_SIZE = 1 << 16
 
 
-def _is_postgres() -> bool:
+def copy_supported() -> bool:
     return connection.vendor == "postgresql" and hasattr(_raw_cursor_class(), "copy_expert")
 
 
@@ -187,6 +188,67 @@ def _copy(sql: str, buffer: io.StringIO) -> None:
         cursor.cursor.copy_expert(sql, buffer, size=COPY_READ_SIZE)
 
 
+class CopyQueue:
+    """COPYs sent by a second thread on the same connection (same transaction), in order.
+
+    PostgreSQL stores one chunk (in its own process, on the machine's other core) while Python parses
+    the next. Writers given the queue hold their COPYs; `send()` starts the held ones in the background.
+    The connection serves one thread at a time: writers wait for a running COPY before their own queries
+    (ids, updates), and the importer calls `wait()` (send the held, wait for all) before its lookups and
+    at the end. A failed COPY is raised by `wait()` as Django's error (IntegrityError …): the caller's
+    transaction rolls back.
+    """
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self._raw = connection.connection
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-copy")
+        self._held: list[tuple[str, io.StringIO]] = []
+        self._running: Future | None = None
+
+    def copy(self, sql: str, buffer: io.StringIO) -> None:
+        self._held.append((sql, buffer))
+
+    def send(self) -> None:
+        """Start the held COPYs in the background (after the ones running, which finish first)."""
+        if not self._held:
+            return
+        self.wait_running()
+        held, self._held = self._held, []
+        self._running = self._executor.submit(self._run, held)
+
+    def _run(self, held: list[tuple[str, io.StringIO]]) -> None:
+        with self._raw.cursor() as cursor:
+            for sql, buffer in held:
+                buffer.seek(0)
+                cursor.copy_expert(sql, buffer, size=COPY_READ_SIZE)
+
+    def wait_running(self) -> None:
+        running, self._running = self._running, None
+        if running is not None:
+            with connection.wrap_database_errors:
+                running.result()
+
+    def wait(self) -> None:
+        self.send()
+        self.wait_running()
+
+    def close(self) -> None:
+        """Stop without sending what is held; wait for a running COPY without raising (error path)."""
+        self._held = []
+        if self._running is not None:
+            self._running.exception()
+            self._running = None
+        self._executor.shutdown()
+
+
+def _sender(queue: CopyQueue | None) -> Callable[[str, io.StringIO], None]:
+    if queue is None:
+        return _copy
+    queue.wait_running()  # the caller's own queries (ids, updates) must not meet a running COPY
+    return queue.copy
+
+
 def _history_suffix(history_type: str, user_id: int | None, date: dt.datetime, reason: str) -> str:
     """The history columns after a record's shared cells (tab first, no newline)."""
     user = NULL if user_id is None else str(user_id)
@@ -207,7 +269,12 @@ def allocate_ids(model: type[Model], count: int) -> list[int]:
 
 
 def insert(
-    model: type[Model], rows: Sequence[dict], *, with_ids: bool = True, history: dict | None = None
+    model: type[Model],
+    rows: Sequence[dict],
+    *,
+    with_ids: bool = True,
+    history: dict | None = None,
+    queue: CopyQueue | None = None,
 ) -> list[int]:
     """Insert rows (dicts by attname); returns their primary keys in order when `with_ids` (set in the rows too).
 
@@ -218,7 +285,8 @@ def insert(
     if history is not None and not with_ids:
         raise ValueError("history rows need the records' primary keys")
     pk = model._meta.pk.attname
-    if not _is_postgres():
+    send = _sender(queue)
+    if not copy_supported():
         objects = [model(**row) for row in rows]
         model._default_manager.bulk_create(objects, batch_size=500)
         for row, obj in zip(rows, objects, strict=True):
@@ -254,16 +322,17 @@ def insert(
             write("\n")
             write_history(shared)
             write_history(suffix)
-    _copy(plan.copy_sql(), records)
+    send(plan.copy_sql(), records)
     if history is not None:
-        _copy(plan.history_sql(with_ids=False), histories)
+        send(plan.history_sql(with_ids=False), histories)
     return ids
 
 
-def update(model: type[Model], rows: Sequence[dict], fields: Sequence[str]) -> None:
+def update(model: type[Model], rows: Sequence[dict], fields: Sequence[str], *, queue: CopyQueue | None = None) -> None:
     """Update `fields` of existing rows (full dicts by attname, with the primary key)."""
     if not rows:
         return
+    _sender(queue)
     objects = [model(**{k: v for k, v in row.items() if k in _attnames(model)}) for row in rows]
     names = [model._meta.get_field(f).name if not f.endswith("_id") else f.removesuffix("_id") for f in fields]
     model._default_manager.bulk_update(objects, names, batch_size=500)
@@ -282,11 +351,13 @@ def insert_history(
     date: dt.datetime,
     reason: str,
     with_ids: bool = False,
+    queue: CopyQueue | None = None,
 ) -> list[int]:
     """One history row per record state (a dict of the record's attnames), as simple_history writes them."""
     if not states:
         return []
-    if not _is_postgres():
+    send = _sender(queue)
+    if not copy_supported():
         return _bulk_history(model, states, history_type, user_id=user_id, date=date, reason=reason, with_ids=with_ids)
     plan = _plan(model, True)
     ids = allocate_ids(model.history.model, len(states)) if with_ids else []
@@ -301,7 +372,7 @@ def insert_history(
         for state in states:
             write(shared_line(state))
             write(suffix)
-    _copy(plan.history_sql(with_ids=with_ids), buffer)
+    send(plan.history_sql(with_ids=with_ids), buffer)
     return ids
 
 

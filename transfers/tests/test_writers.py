@@ -97,3 +97,27 @@ def test_a_duplicate_nik_is_djangos_integrity_error():
     existing = PersonFactory(village_code="36.73.05.1001")
     with pytest.raises(IntegrityError), transaction.atomic():
         writers.insert(Person, [person_state(user, nik=existing.nik)])
+
+
+@pytest.mark.django_db
+def test_a_copy_failing_in_the_background_is_raised_by_wait():
+    """PostgreSQL: the importer's COPYs run in a second thread; their error reaches the importer as Django's."""
+    if not writers.copy_supported():
+        pytest.skip("COPY is PostgreSQL's")
+    user = UserFactory()
+    existing = PersonFactory(village_code="36.73.05.1001")
+    queue = writers.CopyQueue()
+
+    def write_two() -> None:
+        writers.insert(Person, [person_state(user)], queue=queue)
+        writers.insert(Person, [person_state(user, nik=existing.nik)], queue=queue)
+        assert Person.objects.count() == 1  # held, not sent yet
+        queue.send()
+        queue.wait()
+
+    try:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            write_two()
+    finally:
+        queue.close()
+    assert list(Person.objects.values_list("nik", flat=True)) == [existing.nik]
