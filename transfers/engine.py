@@ -37,6 +37,8 @@ CHUNK_ROWS = 2000
 HEADER_SEARCH_ROWS = 10
 MAX_STORED_ERRORS = 20_000
 MAX_STORED_CHANGES = 5_000
+PARSE_MEMO_SIZE = 4096  # answers kept per column: statuses, dates, villages repeat; names and NIKs do not
+_UNSEEN = object()
 
 Progress = Callable[..., None]
 
@@ -366,22 +368,34 @@ class Importer:
             for row in range(max(min_row, header + 1), max_row + 1):
                 self.merged_rows.setdefault(row, ref)
 
-    def _plan(self) -> list[tuple[int, str, Callable]]:
-        """(index in the row, column key, parser) of the file's columns, worked out once per import."""
+    def _plan(self) -> list[tuple[int, str, Callable, dict]]:
+        """(index in the row, column key, parser, answers by text) of the file's columns, once per import."""
         if self._parse_plan is None:
             by_key = self.schema.by_key
-            self._parse_plan = [(index, key, by_key[key].parse) for index, key in self.columns]
+            self._parse_plan = [(index, key, by_key[key].parse, {}) for index, key in self.columns]
         return self._parse_plan
 
     def _parse(self, number: int, values: list) -> Row:
+        """Each cell through its column's parser. A text seen before in the column gets the same answer
+        (parsers depend on the cell only); texts and empty cells alone, since True == 1 but they read differently."""
         data: dict = {}
         errors: list[tuple[str, str]] = []
         length = len(values)
-        for index, key, parse in self._parse_plan or self._plan():
+        for index, key, parse, answers in self._parse_plan or self._plan():
+            value = values[index] if index < length else None
+            memo = value is None or type(value) is str
+            if memo:
+                answer = answers.get(value, _UNSEEN)
+                if answer is not _UNSEEN:
+                    data[key] = answer
+                    continue
             try:
-                data[key] = parse(values[index] if index < length else None)
+                data[key] = answer = parse(value)
             except cells.CellError as exc:
                 errors.append((key, exc.message))
+                continue
+            if memo and len(answers) < PARSE_MEMO_SIZE:
+                answers[value] = answer
         if number in self.merged_rows:
             errors.append(
                 (
@@ -487,6 +501,7 @@ class PersonImporter(Importer):
         self.file_single: dict[tuple[str, str], int] = {}  # (type, kecamatan) of active one-per-district holders
         self.person_columns = [k for k in PERSON_FIELDS if k in self.letters]
         self.single_holders: dict[tuple[str, str], dict] = {}
+        self._types_by_text: dict[str, PsksType | None] = {}
         for m in Membership.objects.filter(psks_type__one_per_district=True, status="active").values(
             "id", "psks_type_id", "district_id", "person__full_name"
         ):
@@ -552,7 +567,7 @@ class PersonImporter(Importer):
         status = "unchanged"
 
         # The person: once per NIK in the file; later rows must repeat the same data.
-        signature = hash(tuple(d.get(k) for k in self.person_columns) + (d.get("village_id"),))
+        signature = hash((*map(d.get, self.person_columns), d.get("village_id")))
         if first is not None:
             if first[1] != signature:
                 row.errors.append(
@@ -592,8 +607,7 @@ class PersonImporter(Importer):
                     )
                 )
             state = dict(current) if current else self._new_person_state()
-            for key in self.person_columns:
-                state[key] = d.get(key, state.get(key))
+            state.update({key: d[key] for key in self.person_columns if key in d})
             if village:
                 state["village_id"] = village
                 state["district_id"] = district_code_of(village)
@@ -664,6 +678,11 @@ class PersonImporter(Importer):
         self._outcome(row, status, label, changes)
         return person_new, person_changed, membership_new, membership_changed
 
+    def _type_named(self, text: str) -> PsksType | None:
+        if text not in self._types_by_text:
+            self._types_by_text[text] = self.type_by_name.get(cells.normalize_label(text))
+        return self._types_by_text[text]
+
     def _region_error_key(self) -> str:
         for key in ("village_code", "village_name"):
             if key in self.letters:
@@ -700,7 +719,7 @@ class PersonImporter(Importer):
 
     def _check_membership(self, row: Row, nik: str, type_text: str, person_id, person_regency, current_list, numbers):
         d = row.data
-        psks_type = self.type_by_name.get(cells.normalize_label(type_text))
+        psks_type = self._type_named(type_text)
         if psks_type is None:
             row.errors.append(
                 (

@@ -411,3 +411,18 @@ def test_a_bad_last_row_rolls_back_the_chunks_already_written(serang_staff, monk
     assert "Tidak ada yang diimpor" in batch.message
     after = (Person.objects.count(), Membership.objects.count(), Person.history.count(), Membership.history.count())
     assert after == before
+
+
+def test_repeated_cells_get_the_same_answer_and_every_bad_row_its_message(client, staff):
+    """The parser's answer is kept per text: a bad date repeated is an error on each row; a True cell and a 1
+    (equal in Python) are still read apart."""
+    rows = [person_row(n) for n in range(1, 5)]
+    rows[0][4] = rows[1][4] = "31/02/1985"  # rows 2 and 3
+    rows[2][5], rows[3][5] = True, 1  # address cells of rows 4 and 5
+    upload(client, workbook_bytes(rows))
+    batch = latest_batch()
+    errors = {(row, letter) for row, letter, _header, _message in batch.errors}
+    assert errors == {(2, "E"), (3, "E")}
+    assert batch.counts["new"] == 2
+    client.post(reverse(PREVIEW, args=[batch.pk]), {"only_valid": "1"})
+    assert dict(Person.objects.values_list("nik", "address")) == {nik(3): "ya", nik(4): "1"}
