@@ -280,9 +280,9 @@ class Importer:
                 self.copies.close()
 
     def _sync(self) -> None:
-        """Before a query: the COPYs sent are done (their errors raised here); then report the progress."""
+        """Before a chunk's lookups: the COPYs running are done (their errors raised here); report the progress."""
         if self.copies is not None:
-            self.copies.wait()
+            self.copies.wait_running()
         if self._done > self._reported:
             self._reported = self._done
             self._progress(self._done, max(self._total, self._done))
@@ -313,6 +313,8 @@ class Importer:
             self._done += len(chunk)
         if self.report.rows == 0:
             raise FileRefused(_("Tidak ada baris data di bawah judul kolom."))
+        if self.copies is not None:
+            self.copies.wait()  # the last chunk's COPYs
         self._sync()
         self.report.error_rows = self.report.counts.get("error", 0)
         if self.write and self.report.error_rows and not self.only_valid:
@@ -536,6 +538,12 @@ class PersonImporter(Importer):
                 "id", "psks_type_id", "membership_number"
             ):
                 numbers[(m["psks_type_id"], m["membership_number"])] = m["id"]
+        if self.copies is not None:
+            # The ids this chunk may need, then the previous chunk's COPYs run while this one is checked
+            # and the next one parsed.
+            self.copies.reserve_ids(Person, len(rows))
+            self.copies.reserve_ids(Membership, len(rows))
+            self.copies.send()
 
         new_people: list[dict] = []
         changed_people: list[tuple[dict, list[str]]] = []
@@ -945,8 +953,6 @@ class PersonImporter(Importer):
             writers.update(Membership, states, fields, queue=queue)
             writers.insert_history(Membership, states, history_type="~", queue=queue, **history)
             self.report.written["memberships_updated"] += len(states)
-        if queue is not None:
-            queue.send()
 
 
 INSTITUTION_FIELDS = (

@@ -191,12 +191,13 @@ def _copy(sql: str, buffer: io.StringIO) -> None:
 class CopyQueue:
     """COPYs sent by a second thread on the same connection (same transaction), in order.
 
-    PostgreSQL stores one chunk (in its own process, on the machine's other core) while Python parses
-    the next. Writers given the queue hold their COPYs; `send()` starts the held ones in the background.
-    The connection serves one thread at a time: writers wait for a running COPY before their own queries
-    (ids, updates), and the importer calls `wait()` (send the held, wait for all) before its lookups and
-    at the end. A failed COPY is raised by `wait()` as Django's error (IntegrityError …): the caller's
-    transaction rolls back.
+    PostgreSQL stores one chunk (in its own process, on the machine's other core) while Python checks
+    the next. Writers given the queue hold their COPYs and draw new primary keys from ids reserved
+    beforehand; `send()` starts the held COPYs in the background. The connection serves one thread at a
+    time: the importer waits for the running COPYs (`wait_running`) before its lookups, reserves ids, then
+    sends; writers that must query (updates) wait themselves. A failed COPY is raised by the next wait as
+    Django's error (IntegrityError …), and the caller's transaction rolls back. Ids reserved but not used
+    (at most one chunk's) are left unused, as a rolled back insert leaves them.
     """
 
     def __init__(self) -> None:
@@ -205,9 +206,23 @@ class CopyQueue:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-copy")
         self._held: list[tuple[str, io.StringIO]] = []
         self._running: Future | None = None
+        self._ids: dict[type[Model], list[int]] = {}
 
     def copy(self, sql: str, buffer: io.StringIO) -> None:
         self._held.append((sql, buffer))
+
+    def reserve_ids(self, model: type[Model], count: int) -> None:
+        """At least `count` new primary keys of `model` at hand (a query: after `wait_running`)."""
+        pool = self._ids.setdefault(model, [])
+        if len(pool) < count:
+            self.wait_running()
+            pool.extend(allocate_ids(model, count - len(pool)))
+
+    def take_ids(self, model: type[Model], count: int) -> list[int]:
+        self.reserve_ids(model, count)
+        pool = self._ids[model]
+        taken, self._ids[model] = pool[:count], pool[count:]
+        return taken
 
     def send(self) -> None:
         """Start the held COPYs in the background (after the ones running, which finish first)."""
@@ -230,6 +245,7 @@ class CopyQueue:
                 running.result()
 
     def wait(self) -> None:
+        """Send what is held and wait for every COPY."""
         self.send()
         self.wait_running()
 
@@ -240,13 +256,6 @@ class CopyQueue:
             self._running.exception()
             self._running = None
         self._executor.shutdown()
-
-
-def _sender(queue: CopyQueue | None) -> Callable[[str, io.StringIO], None]:
-    if queue is None:
-        return _copy
-    queue.wait_running()  # the caller's own queries (ids, updates) must not meet a running COPY
-    return queue.copy
 
 
 def _history_suffix(history_type: str, user_id: int | None, date: dt.datetime, reason: str) -> str:
@@ -285,8 +294,7 @@ def insert(
     if history is not None and not with_ids:
         raise ValueError("history rows need the records' primary keys")
     pk = model._meta.pk.attname
-    send = _sender(queue)
-    if not copy_supported():
+    if queue is None and not copy_supported():
         objects = [model(**row) for row in rows]
         model._default_manager.bulk_create(objects, batch_size=500)
         for row, obj in zip(rows, objects, strict=True):
@@ -296,7 +304,13 @@ def insert(
             _bulk_history(model, rows, "+", **history)
         return [o.pk for o in objects]
     plan = _plan(model, with_ids)
-    ids = allocate_ids(model, len(rows)) if with_ids else []
+    if not with_ids:
+        ids = []
+    elif queue is not None:
+        ids = queue.take_ids(model, len(rows))
+    else:
+        ids = allocate_ids(model, len(rows))
+    send = _copy if queue is None else queue.copy
     for row, new_id in zip(rows, ids, strict=False):
         row[pk] = new_id
     records = io.StringIO()
@@ -332,7 +346,8 @@ def update(model: type[Model], rows: Sequence[dict], fields: Sequence[str], *, q
     """Update `fields` of existing rows (full dicts by attname, with the primary key)."""
     if not rows:
         return
-    _sender(queue)
+    if queue is not None:
+        queue.wait_running()  # an ORM query: not while a COPY runs
     objects = [model(**{k: v for k, v in row.items() if k in _attnames(model)}) for row in rows]
     names = [model._meta.get_field(f).name if not f.endswith("_id") else f.removesuffix("_id") for f in fields]
     model._default_manager.bulk_update(objects, names, batch_size=500)
@@ -356,11 +371,16 @@ def insert_history(
     """One history row per record state (a dict of the record's attnames), as simple_history writes them."""
     if not states:
         return []
-    send = _sender(queue)
-    if not copy_supported():
+    if queue is None and not copy_supported():
         return _bulk_history(model, states, history_type, user_id=user_id, date=date, reason=reason, with_ids=with_ids)
     plan = _plan(model, True)
-    ids = allocate_ids(model.history.model, len(states)) if with_ids else []
+    if not with_ids:
+        ids = []
+    elif queue is not None:
+        ids = queue.take_ids(model.history.model, len(states))
+    else:
+        ids = allocate_ids(model.history.model, len(states))
+    send = _copy if queue is None else queue.copy
     suffix = _history_suffix(history_type, user_id, date, reason)
     buffer = io.StringIO()
     write, shared_line = buffer.write, plan.shared.line

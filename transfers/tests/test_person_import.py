@@ -426,3 +426,25 @@ def test_repeated_cells_get_the_same_answer_and_every_bad_row_its_message(client
     assert batch.counts["new"] == 2
     client.post(reverse(PREVIEW, args=[batch.pk]), {"only_valid": "1"})
     assert dict(Person.objects.values_list("nik", "address")) == {nik(3): "ya", nik(4): "1"}
+
+
+def test_a_person_in_two_chunks_gets_one_record_and_both_memberships(serang_staff, monkeypatch):
+    """Chunk 1 creates the person; chunk 2 repeats them with another membership. On PostgreSQL chunk 1 is
+    still being written (COPY in the background) while chunk 2 is checked."""
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    again = person_row(1, kta="KTA-1-PEKSOS")
+    again[10] = "PEKSOS"
+    content = workbook_bytes([person_row(1), person_row(2), again, person_row(3), person_row(4)])
+    batch = services.import_upload(user=serang_staff, kind="person", upload=SimpleUploadedFile("a.xlsx", content))
+    assert batch.counts == {"new": 4, "updated": 1, "unchanged": 0, "error": 0}
+    with transaction.atomic():
+        services.run_commit(batch)
+    person = Person.objects.get(nik=nik(1))
+    assert sorted(person.memberships.values_list("psks_type_id", "membership_number")) == [
+        ("PEKSOS", "KTA-1-PEKSOS"),
+        ("PSM", "KTA-1"),
+    ]
+    assert Person.objects.count() == 4
+    assert Person.history.count() == 4
+    assert Membership.history.filter(history_user=serang_staff, history_type="+").count() == 5
+    assert batch.summary["written"] == {"persons_created": 4, "memberships_created": 5}
