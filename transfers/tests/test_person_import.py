@@ -448,3 +448,25 @@ def test_a_person_in_two_chunks_gets_one_record_and_both_memberships(serang_staf
     assert Person.history.count() == 4
     assert Membership.history.filter(history_user=serang_staff, history_type="+").count() == 5
     assert batch.summary["written"] == {"persons_created": 4, "memberships_created": 5}
+
+
+def test_the_queries_do_not_grow_with_the_rows(serang_staff, django_assert_max_num_queries):
+    """No query per row: 300 rows (one chunk) take no more queries to preview and commit than 3 rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def preview_and_commit(first: int, size: int) -> None:
+        content = workbook_bytes([person_row(n) for n in range(first, first + size)])
+        batch = services.import_upload(
+            user=serang_staff, kind="person", upload=SimpleUploadedFile(f"{first}.xlsx", content)
+        )
+        assert batch.counts["new"] == size
+        services.import_commit(batch=batch, acting_user=serang_staff)
+        assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.COMMITTED
+
+    preview_and_commit(1, 3)  # first use: caches filled
+    with CaptureQueriesContext(connection) as three:
+        preview_and_commit(10, 3)
+    with django_assert_max_num_queries(len(three)):
+        preview_and_commit(1000, 300)
+    assert Person.objects.count() == 306
