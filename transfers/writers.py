@@ -304,42 +304,28 @@ def insert(
             _bulk_history(model, rows, "+", **history)
         return [o.pk for o in objects]
     plan = _plan(model, with_ids)
-    if not with_ids:
-        ids = []
-    elif queue is not None:
-        ids = queue.take_ids(model, len(rows))
-    else:
-        ids = allocate_ids(model, len(rows))
-    send = _copy if queue is None else queue.copy
+    ids = _new_ids(model, len(rows), queue) if with_ids else []
     for row, new_id in zip(rows, ids, strict=False):
         row[pk] = new_id
-    records = io.StringIO()
-    write = records.write
-    shared_line, rest_line = plan.shared.line, plan.rest.line
-    if history is None:
-        for row in rows:
-            write(shared_line(row))
-            if plan.rest.columns:
-                write("\t")
-                write(rest_line(row))
-            write("\n")
-    else:
-        histories = io.StringIO()
-        write_history = histories.write
-        suffix = _history_suffix("+", **history) + "\n"
-        for row in rows:
-            shared = shared_line(row)
-            write(shared)
-            if plan.rest.columns:
-                write("\t")
-                write(rest_line(row))
-            write("\n")
+    records, histories = io.StringIO(), io.StringIO()
+    write, write_history = records.write, histories.write
+    shared_line, rest_line, has_rest = plan.shared.line, plan.rest.line, bool(plan.rest.columns)
+    suffix = _history_suffix("+", **history) + "\n" if history is not None else ""
+    for row in rows:
+        shared = shared_line(row)
+        write(f"{shared}\t{rest_line(row)}\n" if has_rest else f"{shared}\n")
+        if suffix:
             write_history(shared)
             write_history(suffix)
+    send = _copy if queue is None else queue.copy
     send(plan.copy_sql(), records)
     if history is not None:
         send(plan.history_sql(with_ids=False), histories)
     return ids
+
+
+def _new_ids(model: type[Model], count: int, queue: CopyQueue | None) -> list[int]:
+    return allocate_ids(model, count) if queue is None else queue.take_ids(model, count)
 
 
 def update(model: type[Model], rows: Sequence[dict], fields: Sequence[str], *, queue: CopyQueue | None = None) -> None:
@@ -374,12 +360,7 @@ def insert_history(
     if queue is None and not copy_supported():
         return _bulk_history(model, states, history_type, user_id=user_id, date=date, reason=reason, with_ids=with_ids)
     plan = _plan(model, True)
-    if not with_ids:
-        ids = []
-    elif queue is not None:
-        ids = queue.take_ids(model.history.model, len(states))
-    else:
-        ids = allocate_ids(model.history.model, len(states))
+    ids = _new_ids(model.history.model, len(states), queue) if with_ids else []
     send = _copy if queue is None else queue.copy
     suffix = _history_suffix(history_type, user_id, date, reason)
     buffer = io.StringIO()
