@@ -12,7 +12,10 @@ and birth date), then, each step on an emptied registry:
 3. naive: `save()` per row (person, then membership) and `full_clean()` + `save()` per row, on the first
    --naive-rows rows (rows/s extrapolate linearly: each row costs the same queries).
 
-Prints rows/s for each and the process's peak memory (ru_maxrss) after the import, before the naive runs.
+Prints rows/s for each, the CPU seconds of this process and of its PostgreSQL backend (read from
+/proc: timings on a shared machine are noisy, CPU time much less), the process's peak memory (ru_maxrss)
+after the import, before the naive runs, and the load average at start and end; then a summary with the
+issue's goals.
 """
 
 from __future__ import annotations
@@ -62,6 +65,41 @@ from transfers.schemas import PERSON_SCHEMA  # noqa: E402
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def backend_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend (same machine: /proc), 0 if unreadable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Step:
+    """Wall time, this process's CPU and the backend's CPU of one step."""
+
+    def __enter__(self):
+        self.server, self.client, self.wall = backend_cpu(), time.process_time(), time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.client = time.process_time() - self.client
+        self.server = backend_cpu() - self.server
+
+    def line(self, title: str, rows: int) -> str:
+        return (
+            f"{title}: {self.wall:.1f} s = {rows / self.wall:,.0f} rows/s "
+            f"(CPU: this process {self.client:.1f} s, PostgreSQL {self.server:.1f} s)"
+        )
 
 
 def generate(rows: int, fmt: str) -> bytes:
@@ -179,6 +217,8 @@ def main() -> None:
     if args.generate_to:
         Path(args.generate_to).write_bytes(generate(args.rows, args.format))
         return
+    started_load = load()
+    print(f"load average at start: {started_load}")
     call_command("migrate", verbosity=0)
     if not Regency.objects.exists():
         call_command("load_regions", verbosity=0)
@@ -203,41 +243,47 @@ def main() -> None:
     batch = ImportBatch(kind="person", created_by=user, original_name=f"bench.{args.format}", size=len(content))
     batch.file.save(batch.original_name, ContentFile(content), save=False)
     batch.save()
-    started = time.perf_counter()
-    services.run_preview(batch)
-    preview_s = time.perf_counter() - started
+    with Step() as preview:
+        services.run_preview(batch)
     assert batch.status == "ready", batch.message
     assert batch.counts["new"] == args.rows, (batch.counts, batch.errors[:5])
-    print(f"preview (validation only): {preview_s:.1f} s = {args.rows / preview_s:,.0f} rows/s")
+    print(preview.line("preview (validation only)", args.rows))
 
-    started = time.perf_counter()
-    with transaction.atomic():
+    with Step() as commit, transaction.atomic():
         services.run_commit(batch)
-    commit_s = time.perf_counter() - started
     assert Person.objects.count() == args.rows
     assert Membership.objects.count() == args.rows
     assert Person.history.count() == args.rows
     assert Membership.history.count() == args.rows
-    print(f"commit (validation again + writes, 4 tables): {commit_s:.1f} s = {args.rows / commit_s:,.0f} rows/s")
-    total = preview_s + commit_s
+    print(commit.line("commit (validation again + writes, 4 tables)", args.rows))
+    total = preview.wall + commit.wall
     print(f"end to end (preview + commit): {total:.1f} s = {args.rows / total:,.0f} rows/s")
-    print(f"peak memory after the import: {peak_mb():.0f} MB")
+    peak = peak_mb()
+    print(f"peak memory after the import: {peak:.0f} MB")
 
-    started = time.perf_counter()
-    services.run_preview(batch)
-    again_s = time.perf_counter() - started
+    with Step() as again:
+        services.run_preview(batch)
     assert batch.counts["unchanged"] == args.rows, batch.counts
-    print(f"second preview of the same file (all unchanged): {args.rows / again_s:,.0f} rows/s")
+    print(again.line("second preview of the same file (all unchanged)", args.rows))
 
-    rate = naive(
-        content if args.format == "csv" else generate(args.naive_rows, "csv"), args.naive_rows, clean=False, user=user
-    )
+    csv_content = content if args.format == "csv" else generate(args.naive_rows, "csv")
+    rate = naive(csv_content, args.naive_rows, clean=False, user=user)
     print(f"naive save() per row ({args.naive_rows:,} rows): {rate:,.0f} rows/s")
-    rate_clean = naive(
-        content if args.format == "csv" else generate(args.naive_rows, "csv"), args.naive_rows, clean=True, user=user
-    )
+    rate_clean = naive(csv_content, args.naive_rows, clean=True, user=user)
     print(f"naive full_clean() + save() per row ({args.naive_rows:,} rows): {rate_clean:,.0f} rows/s")
-    print(f"import end to end vs naive with full_clean(): {args.rows / total / rate_clean:.1f}x")
+    end_to_end = args.rows / total
+    print()
+    print(f"summary: {args.rows:,} rows ({args.format}); load average at start {started_load}, at end {load()}")
+    for title, value, goal in (
+        ("validation (preview)", f"{args.rows / preview.wall:,.0f} rows/s", ""),
+        ("commit (validation + writes)", f"{args.rows / commit.wall:,.0f} rows/s", ""),
+        ("end to end (preview + commit)", f"{end_to_end:,.0f} rows/s", "goal >= 5,000"),
+        ("naive save() per row", f"{rate:,.0f} rows/s", "reference ~2,100"),
+        ("naive full_clean() + save()", f"{rate_clean:,.0f} rows/s", "reference ~520"),
+        ("end to end / naive full_clean()", f"{end_to_end / rate_clean:.1f}x", "goal >= 10x"),
+        ("peak memory", f"{peak:.0f} MB", "goal < 300 MB"),
+    ):
+        print(f"  {title:<34}{value:>16}   {goal}")
     empty_registry()
 
 

@@ -15,7 +15,7 @@ from jobs.models import Job
 from registry.models import Membership, Person
 from registry.nik import build_nik
 from registry.tests.factories import LEBAK_VILLAGE, MembershipFactory, PersonFactory
-from transfers import services
+from transfers import engine, services
 from transfers.models import ImportBatch
 
 UPLOAD = "admin:registry_person_import"
@@ -395,3 +395,78 @@ def test_all_or_nothing_in_the_service(serang_staff):
     with pytest.raises(services.ImportRefused), transaction.atomic():
         services.run_commit(batch)
     assert not Person.objects.exists()
+
+
+def test_a_bad_last_row_rolls_back_the_chunks_already_written(serang_staff, monkeypatch):
+    """Chunks 1 and 2 are written (COPY on PostgreSQL) before chunk 3 finds its row now wrong: nothing stays."""
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    content = workbook_bytes([person_row(n) for n in range(1, 6)])
+    batch = services.import_upload(user=serang_staff, kind="person", upload=SimpleUploadedFile("a.xlsx", content))
+    assert batch.counts["new"] == 5
+    MembershipFactory(person=PersonFactory(village_code="36.73.05.1001"), membership_number="KTA-5")
+    before = (Person.objects.count(), Membership.objects.count(), Person.history.count(), Membership.history.count())
+    services.import_commit(batch=batch, acting_user=serang_staff)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "Tidak ada yang diimpor" in batch.message
+    after = (Person.objects.count(), Membership.objects.count(), Person.history.count(), Membership.history.count())
+    assert after == before
+
+
+def test_repeated_cells_get_the_same_answer_and_every_bad_row_its_message(client, staff):
+    """The parser's answer is kept per text: a bad date repeated is an error on each row; a True cell and a 1
+    (equal in Python) are still read apart."""
+    rows = [person_row(n) for n in range(1, 5)]
+    rows[0][4] = rows[1][4] = "31/02/1985"  # rows 2 and 3
+    rows[2][5], rows[3][5] = True, 1  # address cells of rows 4 and 5
+    upload(client, workbook_bytes(rows))
+    batch = latest_batch()
+    errors = {(row, letter) for row, letter, _header, _message in batch.errors}
+    assert errors == {(2, "E"), (3, "E")}
+    assert batch.counts["new"] == 2
+    client.post(reverse(PREVIEW, args=[batch.pk]), {"only_valid": "1"})
+    assert dict(Person.objects.values_list("nik", "address")) == {nik(3): "ya", nik(4): "1"}
+
+
+def test_a_person_in_two_chunks_gets_one_record_and_both_memberships(serang_staff, monkeypatch):
+    """Chunk 1 creates the person; chunk 2 repeats them with another membership. On PostgreSQL chunk 1 is
+    still being written (COPY in the background) while chunk 2 is checked."""
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    again = person_row(1, kta="KTA-1-PEKSOS")
+    again[10] = "PEKSOS"
+    content = workbook_bytes([person_row(1), person_row(2), again, person_row(3), person_row(4)])
+    batch = services.import_upload(user=serang_staff, kind="person", upload=SimpleUploadedFile("a.xlsx", content))
+    assert batch.counts == {"new": 4, "updated": 1, "unchanged": 0, "error": 0}
+    with transaction.atomic():
+        services.run_commit(batch)
+    person = Person.objects.get(nik=nik(1))
+    assert sorted(person.memberships.values_list("psks_type_id", "membership_number")) == [
+        ("PEKSOS", "KTA-1-PEKSOS"),
+        ("PSM", "KTA-1"),
+    ]
+    assert Person.objects.count() == 4
+    assert Person.history.count() == 4
+    assert Membership.history.filter(history_user=serang_staff, history_type="+").count() == 5
+    assert batch.summary["written"] == {"persons_created": 4, "memberships_created": 5}
+
+
+def test_the_queries_do_not_grow_with_the_rows(serang_staff, django_assert_max_num_queries):
+    """No query per row: 300 rows (one chunk) take no more queries to preview and commit than 3 rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def preview_and_commit(first: int, size: int) -> None:
+        content = workbook_bytes([person_row(n) for n in range(first, first + size)])
+        batch = services.import_upload(
+            user=serang_staff, kind="person", upload=SimpleUploadedFile(f"{first}.xlsx", content)
+        )
+        assert batch.counts["new"] == size
+        services.import_commit(batch=batch, acting_user=serang_staff)
+        assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.COMMITTED
+
+    preview_and_commit(1, 3)  # first use: caches filled
+    with CaptureQueriesContext(connection) as three:
+        preview_and_commit(10, 3)
+    with django_assert_max_num_queries(len(three)):
+        preview_and_commit(1000, 300)
+    assert Person.objects.count() == 306
