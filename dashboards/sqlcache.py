@@ -80,30 +80,9 @@ def compile_queryset(queryset: QuerySet) -> Compiled:
     return Compiled(queryset.db, sql, tuple(params), compiler.col_count, converters)
 
 
-@dataclass(frozen=True)
-class Grouped:
-    """Rows of `queryset` (a `values_list()`) counted per `group_by` columns, in the database:
-    `SELECT <group_by>, COUNT(*) FROM (<queryset>) GROUP BY <group_by>`, a query the ORM cannot write
-    (it cannot select from a subquery). The grouped columns come back as the database gives them."""
-
-    queryset: QuerySet
-    group_by: list[str]
-
-
-def compile_grouped(grouped: Grouped) -> Compiled:
-    inner = compile_queryset(grouped.queryset)
-    if not inner.sql:
-        return inner
-    quote = connections[inner.alias].ops.quote_name
-    columns = ", ".join(quote(name) for name in grouped.group_by)
-    # Only quoted column names and the ORM's own SQL go in; every value stays a parameter.
-    sql = f"SELECT {columns}, COUNT(*) FROM ({inner.sql}) {quote('grouped')} GROUP BY {columns}"  # noqa: S608
-    return Compiled(inner.alias, sql, inner.params, len(grouped.group_by) + 1, ())
-
-
-def uncached(query: QuerySet | Grouped) -> list[tuple]:
+def uncached(query: QuerySet) -> list[tuple]:
     """The same rows, built and compiled afresh (what the page would do without this module: the tests compare)."""
-    return compile_grouped(query).rows() if isinstance(query, Grouped) else list(query)
+    return list(query)
 
 
 def _entries() -> OrderedDict[Hashable, Compiled]:
@@ -117,13 +96,12 @@ def clear() -> None:
     _entries().clear()
 
 
-def rows(key: Hashable, build: Callable[[], QuerySet | Grouped]) -> list[tuple]:
-    """The rows of the `values_list()` queryset (or `Grouped`) `build()` returns; `build()` is called once per key."""
+def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
+    """The rows of the `values_list()` queryset `build()` returns; `build()` is called once per key."""
     entries = _entries()
     compiled = entries.get(key)
     if compiled is None:
-        query = build()
-        compiled = entries[key] = compile_grouped(query) if isinstance(query, Grouped) else compile_queryset(query)
+        compiled = entries[key] = compile_queryset(build())
         if len(entries) > MAX_ENTRIES:
             entries.popitem(last=False)
     else:
