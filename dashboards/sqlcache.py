@@ -27,7 +27,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 MAX_ENTRIES = 512
 _local = threading.local()
@@ -96,14 +96,35 @@ def clear() -> None:
     _entries().clear()
 
 
-def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
-    """The rows of the `values_list()` queryset `build()` returns; `build()` is called once per key."""
+def _entry(key: Hashable, make: Callable[[], Any]) -> Any:
     entries = _entries()
-    compiled = entries.get(key)
-    if compiled is None:
-        compiled = entries[key] = compile_queryset(build())
+    entry = entries.get(key)
+    if entry is None:
+        entry = entries[key] = make()
         if len(entries) > MAX_ENTRIES:
             entries.popitem(last=False)
     else:
         entries.move_to_end(key)
-    return compiled.rows()
+    return entry
+
+
+def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
+    """The rows of the `values_list()` queryset `build()` returns; `build()` is called once per key."""
+    return _entry(key, lambda: compile_queryset(build())).rows()
+
+
+def objects(key: Hashable, build: Callable[[], QuerySet[Model]]) -> list[Model]:
+    """The model instances of the plain queryset `build()` returns (fields of its model only, `only()` allowed; no
+    `select_related`), as iterating it would give them: the reference data a page reads with its panels."""
+
+    def make() -> tuple[Compiled, type[Model], tuple[str, ...]]:
+        queryset = build()
+        compiler = queryset.query.get_compiler(queryset.db)
+        compiler.setup_query()
+        if compiler.klass_info is None or compiler.klass_info.get("related_klass_infos") or compiler.annotation_col_map:
+            raise ValueError("sqlcache.objects: a plain model queryset only")
+        attnames = tuple(column.target.attname for column, *_rest in compiler.select)
+        return compile_queryset(queryset), queryset.model, attnames
+
+    compiled, model, attnames = _entry(key, make)
+    return [model.from_db(compiled.alias, attnames, row) for row in compiled.rows()]
