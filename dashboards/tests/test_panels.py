@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import staff_scope
@@ -341,3 +341,14 @@ def test_compiled_reference_data_is_read_on_every_request(client, known_data, se
     assert "Kramatwatu" in client.get(url).text
     District.objects.filter(name="Kramatwatu").update(name="Kramatwatu Raya")
     assert "Kramatwatu Raya" in client.get(url).text
+
+
+def test_month_labels_follow_the_language(known_forums, serang_forum_chair):
+    """Month labels are worked out once per month and language: each language gets its own."""
+    area = regency_area(user=serang_forum_chair)
+    labels = {}
+    for language in ("id", "en", "id"):
+        with translation.override(language):
+            labels[language] = {row[0].split()[0] for row in panels.events(area).tables[0].rows}
+    assert {"Mei", "Agu"} <= labels["id"]  # 13 months: every month appears
+    assert {"May", "Aug"} <= labels["en"]
