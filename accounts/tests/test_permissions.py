@@ -16,10 +16,11 @@ pytestmark = pytest.mark.django_db
 
 def test_a_role_permission_costs_only_the_role_query(django_assert_num_queries):
     user = RoleFactory(role=RoleAssignment.Role.REGENCY_STAFF, regency=Regency.objects.get(code="36.73")).user
-    with django_assert_num_queries(1):  # the role assignments, once per user object
+    with django_assert_num_queries(1) as queries:  # the role assignments, once per user object
         assert user.has_perm("registry.view_recap")
         assert user.has_perm("cases.change_case")
         assert user.has_module_perms("cases")
+    assert "JOIN" not in queries.captured_queries[0]["sql"]  # codes only: no regency, kecamatan or institution row
     assert not user.has_perm("audit.view_accesslog")  # the province's only
 
 
