@@ -13,8 +13,9 @@ is the ORM's, before and after the data changes, and follows the date and the ro
 
 What an entry holds: the SQL text, its parameters, and Django's converters for its columns (what
 `values_list()` would apply), not the queryset or its compiler: a few kilobytes, not the ≈ 60 kB of a
-compiled query tree. At most `MAX_ENTRIES` per thread, least recently used dropped first. Per thread because
-the converters belong to the thread's connection; a worker thread lives for many requests.
+compiled query tree (`objects()`, for the reference data the view reads, adds the model and its field names).
+At most `MAX_ENTRIES` per thread, least recently used dropped first. Per thread because the converters belong
+to the thread's connection; a worker thread lives for many requests.
 """
 
 from __future__ import annotations
