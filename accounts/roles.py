@@ -54,12 +54,16 @@ STAFF_ROLES = frozenset({Role.PROVINCE_STAFF, Role.REGENCY_STAFF})
 
 
 def assignments_of(user) -> list[RoleAssignment]:
-    """The user's role assignments, read once per user object (one query per request)."""
+    """The user's role assignments, read once per user object (one query per request).
+
+    Their regions and institution as ids only (`regency_id` …): every rule reads the codes, and loading the
+    related rows cost about as much CPU as the rest of the query (each page asks for the roles).
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_role_assignments", None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("regency", "institution", "district"))
+        cached = list(RoleAssignment.objects.filter(user_id=user.pk))
         user._role_assignments = cached
     return cached
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import random
 import statistics
@@ -392,11 +393,89 @@ def run_sql(statements: list[str]) -> None:
             cursor.fetchall()
 
 
+def pmks_area(regency: Regency | None, user: User) -> panels.Area:
+    regencies = [regency] if regency else list(Regency.objects.filter(province_id="36"))
+    districts = list(District.objects.filter(regency=regency)) if regency else []
+    return panels.Area(
+        regencies=regencies, regency=regency, districts=districts, user=user, staff_scope=staff_scope(user)
+    )
+
+
+def cpu_ms(func, runs: int) -> float:
+    """The best CPU time (this process) of `runs` calls: what the panel costs in Python, whatever the load."""
+    best = float("inf")
+    for _n in range(runs):
+        started = time.process_time()
+        func()
+        best = min(best, time.process_time() - started)
+    return best * 1000
+
+
+def explain(sql: str) -> str:
+    """The households query's plan in one line: node types, heap fetches, execution time."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0][0]
+    nodes, fetches = [], 0
+
+    def walk(node: dict) -> None:
+        nonlocal fetches
+        nodes.append(node["Node Type"])
+        fetches += node.get("Heap Fetches", 0)
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan["Plan"])
+    return f"{' > '.join(nodes)}; heap fetches {fetches:,}; {plan['Execution Time']:.1f} ms"
+
+
+def pmks_only(runs: int, warmup: int) -> None:
+    """--pmks: the two PMKS panels alone, on a database of cases (`manage.py seed_synthetic`, e.g. pskshub_cases_dash).
+
+    For staff of the region (exact numbers): each panel called directly (`case_panels.cases`, `.households`,
+    compiled SQL kept as on a page), its SQL alone with a bare cursor, the panel's best CPU time, and the plan.
+    """
+    from django.db import connections
+
+    from dashboards import case_panels
+
+    call_command("migrate", verbosity=0)
+    count = Beneficiary.objects.count()
+    if not count:
+        sys.exit("no beneficiaries: run `manage.py seed_synthetic` on this database first (bench/README.md)")
+    print(f"database: {connection.settings_dict['NAME']}; {count:,} beneficiaries, {Case.objects.count():,} cases")
+    print(f"households stored: {Beneficiary.objects.filter(represented_by=None).count():,} representatives")
+    staff = user_with_role("bench-staf-provinsi", RoleAssignment.Role.PROVINCE_STAFF, None)
+    header = f"{'panel':<44} {'median ms':>9} {'SQL ms':>7} {'CPU ms':>6}  plan (households)"
+    print(header)
+    print("-" * len(header))
+    for code in ("36.73", "36.04", None):
+        regency = Regency.objects.get(code=code) if code else None
+        user = staff if code is None else user_with_role(f"bench-staf-{code}", RoleAssignment.Role.REGENCY_STAFF, code)
+        area = pmks_area(regency, user)
+        for name, panel in (("cases", case_panels.cases), ("households", case_panels.households)):
+            with CaptureQueriesContext(connections["default"]) as ctx:
+                panel(area)
+            statements = [q["sql"] for q in ctx.captured_queries if is_pmks(q["sql"])]
+            call = functools.partial(panel, area)
+            page_ms, sql_ms = interleaved_medians([call, functools.partial(run_sql, statements)], runs, warmup)
+            plan = explain(statements[0]) if name == "households" else ""
+            label = f"{name}: {regency.name if regency else 'province'}"
+            print(f"{label:<44} {page_ms:>9.1f} {sql_ms:>7.1f} {cpu_ms(call, 5):>6.1f}  {plan}")
+    print(f"\nload average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--pmks", action="store_true", help="only the PMKS panels, on a database of cases (seed_synthetic)"
+    )
     args = parser.parse_args()
+    if args.pmks:
+        pmks_only(args.runs, args.warmup)
+        return
 
     today = timezone.localdate()
     ensure_data(today)

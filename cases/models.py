@@ -82,7 +82,18 @@ class YesNoUnknown(models.TextChoices):
 
 
 class Beneficiary(RegionColumnsMixin, models.Model):
-    """A person served (PMKS/PPKS), with or without a NIK, and their household's conditions."""
+    """A person served (PMKS/PPKS), with or without a NIK, and their household's conditions.
+
+    Households (rumah tangga) are stored, not grouped on every read: the beneficiaries who share a No. KK
+    form one household, represented by the one with the lowest id; a beneficiary without No. KK is a
+    household of their own. `represented_by` holds the representative's id on every other member and is
+    empty on representatives, so "representatives" is `represented_by IS NULL`, and the dashboards count
+    households per region and decile with an index of them alone (`cases_benef_households_idx`); the
+    household's region and decile are its representative's. Only `cases.services.refresh_households`
+    writes it, after every write that creates beneficiaries or changes a No. KK (services, the import,
+    `seed_synthetic`, which works it out while generating); a beneficiary saved with a No. KK but not yet
+    refreshed counts as its own household.
+    """
 
     class Sex(models.TextChoices):
         MALE = MALE, _("laki-laki")
@@ -160,8 +171,17 @@ class Beneficiary(RegionColumnsMixin, models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    represented_by = models.BigIntegerField(
+        _("rumah tangga diwakili oleh"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("ID penerima manfaat yang mewakili rumah tangganya (No. KK yang sama); kosong bila ia sendiri."),
+    )
 
-    history = HistoricalRecords(verbose_name=_("riwayat penerima manfaat"), excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        verbose_name=_("riwayat penerima manfaat"), excluded_fields=["updated_at", "represented_by"]
+    )
 
     IDENTITY_FIELDS = ("nik", "kk_number")
 
@@ -174,6 +194,16 @@ class Beneficiary(RegionColumnsMixin, models.Model):
             models.Index(fields=["kk_number"], name="cases_benef_kk_idx", condition=~Q(kk_number="")),
             models.Index(fields=["village", "birth_date"], name="cases_benef_village_birth_idx"),
             models.Index(fields=["regency", "decile"], name="cases_benef_reg_decile_idx"),
+            # Households per region and decile, read from the index alone (dashboards.case_panels.households).
+            models.Index(
+                fields=["regency", "district", "decile"],
+                name="cases_benef_households_idx",
+                condition=Q(represented_by__isnull=True),
+            ),
+            # The members of a household whose representative changed No. KK (services.refresh_households).
+            models.Index(
+                fields=["represented_by"], name="cases_benef_represented_idx", condition=Q(represented_by__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

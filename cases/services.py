@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -379,6 +381,31 @@ def set_programme_exclusions(programme: Programme, excludes: Iterable[Programme]
     return programme
 
 
+# --- Beneficiaries: households ----------------------------------------------------------------------------------------
+
+
+def refresh_households(kk_numbers: Iterable[str] = (), ids: Iterable[int] = ()) -> int:
+    """Mark the representative of each household touched (`Beneficiary.represented_by`); the number of rows changed.
+
+    The one rule: among the beneficiaries sharing a No. KK, the lowest id represents the household and the
+    others hold its id; a beneficiary without No. KK represents themselves (empty). Call it after a write,
+    with every No. KK the write touched (before and after) and the ids written: members whose representative
+    left the No. KK are found by the representative's id even when its old No. KK is no longer known (the
+    import). One UPDATE of the rows whose marker is wrong, through the No. KK and representative indexes.
+    """
+    kk_numbers = sorted({kk for kk in kk_numbers if kk})
+    ids = sorted({pk for pk in ids if pk is not None})
+    if not kk_numbers and not ids:
+        return 0
+    first = Beneficiary.objects.filter(kk_number=OuterRef("kk_number")).exclude(kk_number="").order_by("pk")
+    representative = NullIf(Subquery(first.values("pk")[:1]), F("pk"))  # empty: none lower, or no No. KK
+    touched = Q(pk__in=ids) | Q(represented_by__in=ids, represented_by__isnull=False)
+    if kk_numbers:
+        touched |= Q(kk_number__in=kk_numbers) & ~Q(kk_number="")  # ~Q: the partial No. KK index applies
+    wrong = ~Exact(Coalesce("represented_by", Value(0)), Coalesce(representative, Value(0)))  # ids are > 0
+    return Beneficiary.objects.filter(touched).filter(wrong).update(represented_by=representative)
+
+
 # --- Beneficiaries: duplicates, saving, merging -----------------------------------------------------------------------
 
 
@@ -412,21 +439,29 @@ def save_beneficiary(beneficiary: Beneficiary, *, user, expected_version: int | 
     """
     with transaction.atomic():
         moved = False
+        households = {beneficiary.kk_number}  # the No. KK before and after: their representatives may change
         if beneficiary.pk:
             previous = (
                 Beneficiary.objects.select_for_update()
                 .filter(pk=beneficiary.pk)
-                .values("village_id", "version")
+                .values("village_id", "version", "kk_number", "represented_by")
                 .first()
             )
             if previous is not None and expected_version is not None and previous["version"] != expected_version:
                 raise StaleRecord(beneficiary, changes_since(beneficiary, expected_version))
             moved = previous is not None and previous["village_id"] != beneficiary.village_id
+            if previous is not None:
+                beneficiary.represented_by = previous["represented_by"]  # as stored: not the form's old copy
+                households = (
+                    set() if previous["kk_number"] == beneficiary.kk_number else {*households, previous["kk_number"]}
+                )
             beneficiary.version += 1
         else:
             beneficiary.created_by = user
         beneficiary._history_user = user
         beneficiary.save()
+        if households - {""}:
+            refresh_households(households, [beneficiary.pk])
         if moved:
             Case.objects.filter(beneficiary=beneficiary).update(
                 village_id=beneficiary.village_id,
@@ -482,9 +517,11 @@ def merge_beneficiaries(keep: Beneficiary, drop: Beneficiary, *, user, request=N
         )
         Intervention.objects.filter(beneficiary=drop).update(beneficiary=keep)
         drop._history_user = user
+        dropped = (drop.kk_number, drop.pk)
         drop.delete()
         keep.categories.add(*categories)
         save_beneficiary(keep, user=user)
+        refresh_households([dropped[0]], [dropped[1]])  # drop's household loses a member, maybe its representative
         for case in moved_cases:
             _entry(case, CaseEntry.Kind.MERGE, user, summary)
         log_access(request, AccessLog.Action.MERGE, keep, detail=f"{summary}; {len(moved_cases)} kasus", user=user)

@@ -21,7 +21,10 @@ moment counted back from a fixed day (`as_of`): the same seed and day give the s
   enrolment in a programme that fits the category; in Kota Cilegon some households are doubly aided
   (Jaminan Sosial Cilegon Bermartabat beside PKH), which `services.double_aid` flags.
 
-Region columns and `name_key` are filled as the models' `save()` fills them. No django-simple-history
+Region columns and `name_key` are filled as the models' `save()` fills them, and households
+(`Beneficiary.represented_by`) as `cases.services.refresh_households` marks them: a household's first
+member with the No. KK represents it (its lowest id). No. KKs are drawn unique, like NIKs; with `--force`
+over other beneficiaries, one of theirs is not checked against them. No django-simple-history
 rows are written: synthetic data has no history to show, and a million historical rows would only slow
 the load. Rows are written with PostgreSQL `COPY` in chunks (bounded memory); on PostgreSQL, when the
 cases tables are empty, their secondary indexes and keys are dropped first and built again after the
@@ -310,7 +313,7 @@ BENEFICIARIES = Table(
     ("id", "nik", "kk_number", "full_name", "name_key", "sex", "birth_date", "birth_date_estimated")
     + ("location_description", "dtks_status", "decile", "decile_as_of", "decile_source", "house", "electricity")
     + ("toilet", "clean_water", "disability", "notes", "created_at", "updated_at", "created_by", "version")
-    + ("village", "district", "regency"),
+    + ("village", "district", "regency", "represented_by"),
 )
 BENEFICIARY_CATEGORIES = Table(Beneficiary.categories.through, ("id", "beneficiary", "pmkscategory"))
 CASES = Table(
@@ -725,6 +728,7 @@ class Generator:
         decile_as_of = dt.date(2025, self.choice([3, 6, 9, 12]), 1) if decile else None
         decile_source = self.pick(DECILE_SOURCES) if decile else ""
         kk = None
+        representative = None  # the household's first member with the No. KK (services.refresh_households' rule)
         doubled = regency == CILEGON and members > 1 and rng.random() < 0.25
         for member in range(members):
             category = self.category()
@@ -748,13 +752,19 @@ class Generator:
             if category in ("PD", "ADK"):
                 disability = self.pick(DISABILITIES)
             bid = self.ids(BENEFICIARIES)
+            represented_by = None
+            if has_nik and kk:
+                if representative is None:
+                    representative = bid
+                else:
+                    represented_by = representative
             cases = self._cases(people, bid, category, village, district, regency, address, member, doubled, out)
             first_case, last_update, reporter = cases
             out[BENEFICIARIES].append(
                 (bid, nik, kk if has_nik and kk else "", name, self.names.key(name), sex, birth, estimated)
                 + (address if rng.random() < 0.9 else f"Sekitar {address}", dtks, decile, decile_as_of)
                 + (decile_source, house, electricity, toilet, water, disability, "")
-                + (first_case, last_update, reporter, 1, village, district, regency)
+                + (first_case, last_update, reporter, 1, village, district, regency, represented_by)
             )
 
     def _cases(self, people, bid, category, village, district, regency, address, member, doubled, out):

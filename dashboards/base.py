@@ -140,7 +140,7 @@ class Area:
         """The dashboard URL of each of `regencies`, reversed once per page (rows of several tables link to them)."""
         return [dashboard_url(r) for r in self.regencies]
 
-    def rows(self, name: str, build: Callable[[], QuerySet | sqlcache.Grouped]) -> list[tuple]:
+    def rows(self, name: str, build: Callable[[], QuerySet]) -> list[tuple]:
         """Run the panel query `build()` returns (a `values_list()`), compiled once per area, date and user."""
         return sqlcache.rows((name, *self.sql_key), build)
 

@@ -18,12 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import OperationalError
-from django.db.models import CharField, Count, F, IntegerField, Min, QuerySet, Value
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+from django.db.models import CharField, Count, F, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from cases.models import Beneficiary, Case, PmksCategory
-from dashboards import sqlcache
 from dashboards.base import NO_DISTRICT, Area, Panel, Table, bar_chart
 
 SMALL = 5  # counts below this (and above zero) are hidden from viewers who may not see the cases
@@ -232,35 +230,23 @@ def _notes(area: Area, how: str) -> list[str]:
 # --- Households by decile --------------------------------------------------------------------------------------------
 
 
-def household_rank() -> Coalesce:
-    return Coalesce("decile", Value(UNKNOWN_DECILE), output_field=IntegerField())
+def households_query(area: Area) -> QuerySet:
+    """One query: (region, decile, households) over the households' representatives (`Beneficiary.represented_by`).
 
-
-def household_key() -> Coalesce:
-    """The No. KK; for a beneficiary without one, their own key ("b" and the id): a household of their own."""
-    return Coalesce(
-        NullIf("kk_number", Value("")), Concat(Value("b"), Cast("id", CharField())), output_field=CharField()
-    )
-
-
-def households_query(area: Area) -> sqlcache.Grouped:
-    """One query: (region, decile rank, households), each household counted once.
-
-    The ORM groups the area's beneficiaries into households (one row each: its poorest known member's decile,
-    unknown if none is known, and its region); the database then counts the households per region and decile
-    (`sqlcache.Grouped`: a GROUP BY over a subquery, which the ORM cannot write). Members of one family share
-    the family's decile in DTSEN; when the records disagree, the lowest counts. A household whose members are
-    recorded in two kecamatan counts in the first by code.
+    Each household is stored as its representative (the lowest id of a No. KK, or a beneficiary without
+    No. KK), so this is a count per region and decile of the rows of one partial index
+    (`cases_benef_households_idx`: regency, kecamatan, decile where `represented_by` is empty), read without
+    the table. The household's region and decile are its representative's. An unknown decile comes back as
+    None (`UNKNOWN_DECILE` in the table).
     """
-    households = (
-        Beneficiary.objects.filter(regency_id__in=area.regency_codes)
-        .annotate(household=household_key())
-        .values("household")
-        .annotate(region=Min(Coalesce(_row_region(area), Value(NO_DISTRICT))), rank=Min(household_rank()))
-        .values_list("region", "rank")
+    return (
+        Beneficiary.objects.filter(regency_id__in=area.regency_codes, represented_by__isnull=True)
+        .annotate(region=_row_region(area))
+        .values("region", "decile")
+        .annotate(n=Count("*"))  # COUNT(*): the count reads the index alone (COUNT(id) would read rows)
+        .values_list("region", "decile", "n")
         .order_by()
     )
-    return sqlcache.Grouped(households, group_by=["region", "rank"])
 
 
 QUERY_CANCELED = "57014"  # PostgreSQL: the statement time limit (settings.DB_STATEMENT_TIMEOUT_MS) was reached
@@ -271,9 +257,9 @@ def households(area: Area) -> Panel:
     try:
         rows = area.rows("households", lambda: households_query(area))
     except OperationalError as error:
-        # A million beneficiaries grouped by KK take seconds (bench/README.md): past the statement time limit
-        # the rest of the dashboard is still shown, with this panel saying so, instead of an error page (requests
-        # run in autocommit, no ATOMIC_REQUESTS: the canceled statement leaves the connection usable).
+        # Past the statement time limit (a database under heavy load) the rest of the dashboard is still shown,
+        # with this panel saying so, instead of an error page (requests run in autocommit, no ATOMIC_REQUESTS:
+        # the canceled statement leaves the connection usable).
         if getattr(error.__cause__, "pgcode", None) != QUERY_CANCELED:
             raise
         return Panel(
@@ -282,8 +268,8 @@ def households(area: Area) -> Panel:
             tables=[],
             notes=[_("Rumah tangga per desil belum dapat dihitung saat ini: penghitungan melebihi batas waktu.")],
         )
-    for row, rank, n in rows:
-        counts.setdefault(row, {})[rank] = n
+    for row, decile, n in rows:
+        counts.setdefault(row or NO_DISTRICT, {})[UNKNOWN_DECILE if decile is None else decile] = n
     regions = _region_rows(area, set(counts))
     ranks = [*DECILES, UNKNOWN_DECILE]
     grid = Grid(
@@ -324,7 +310,8 @@ def households(area: Area) -> Panel:
             area,
             _(
                 "Rumah tangga dihitung per No. KK; penerima manfaat tanpa No. KK dihitung sebagai satu rumah "
-                "tangga. Desil rumah tangga: desil terendah yang tercatat pada anggotanya (DTSEN/DTKS)."
+                "tangga. Desil dan wilayah rumah tangga mengikuti wakilnya: anggota yang paling awal tercatat "
+                "(DTSEN/DTKS)."
             ),
         ),
     )

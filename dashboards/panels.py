@@ -24,6 +24,7 @@ To add a panel: write `def panel(area) -> Panel` with one query through `area.ro
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,6 +44,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dashboards.base import (  # noqa: F401  # re-exported: views, tests and the bench use panels.Area, panels.Table …
@@ -599,6 +601,17 @@ def _months(since: dt.date, until: dt.date) -> list[dt.date]:
     return months
 
 
+@functools.cache
+def _month_label(month: dt.date, language: str | None) -> str:
+    """ "Jan 2026": the month's column label, worked out once per month and language (catalogs do not change)."""
+    return formats.date_format(month, "M Y")
+
+
+@functools.cache
+def _event_kinds(language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in Event.Kind.choices}
+
+
 def events(area: Area) -> Panel:
     """Events and trainings that started in the last 12 months, with participants and attendance.
 
@@ -611,7 +624,8 @@ def events(area: Area) -> Panel:
         """The visible events of the last 12 months (and `filters`), built only when their SQL is compiled."""
         return lambda: area.events().in_last_months(12, area.today).filter(**filters)
 
-    kinds = {value: str(label) for value, label in Event.Kind.choices}
+    language = get_language()
+    kinds = _event_kinds(language)
     training_kinds = set(Event.TRAINING_KINDS)
     province_organiser = _("Dinas Sosial Provinsi Banten")
     count_columns = [_("Kegiatan"), _("Pelatihan"), _("Peserta"), _("Hadir")]
@@ -684,7 +698,7 @@ def events(area: Area) -> Panel:
             caption=_("Kegiatan dan pelatihan per bulan, %(since)s s.d. %(today)s") % caption_dates,
             columns=[_("Bulan"), *count_columns],
             rows=[
-                [formats.date_format(month, "M Y"), *per_month.get(month, [0, 0, 0, 0])]
+                [_month_label(month, language), *per_month.get(month, [0, 0, 0, 0])]
                 for month in _months(since, area.today)
             ],
         )

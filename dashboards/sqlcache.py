@@ -13,8 +13,9 @@ is the ORM's, before and after the data changes, and follows the date and the ro
 
 What an entry holds: the SQL text, its parameters, and Django's converters for its columns (what
 `values_list()` would apply), not the queryset or its compiler: a few kilobytes, not the ≈ 60 kB of a
-compiled query tree. At most `MAX_ENTRIES` per thread, least recently used dropped first. Per thread because
-the converters belong to the thread's connection; a worker thread lives for many requests.
+compiled query tree (`objects()`, for the reference data the view reads, adds the model and its field names).
+At most `MAX_ENTRIES` per thread, least recently used dropped first. Per thread because the converters belong
+to the thread's connection; a worker thread lives for many requests.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 MAX_ENTRIES = 512
 _local = threading.local()
@@ -80,30 +81,9 @@ def compile_queryset(queryset: QuerySet) -> Compiled:
     return Compiled(queryset.db, sql, tuple(params), compiler.col_count, converters)
 
 
-@dataclass(frozen=True)
-class Grouped:
-    """Rows of `queryset` (a `values_list()`) counted per `group_by` columns, in the database:
-    `SELECT <group_by>, COUNT(*) FROM (<queryset>) GROUP BY <group_by>`, a query the ORM cannot write
-    (it cannot select from a subquery). The grouped columns come back as the database gives them."""
-
-    queryset: QuerySet
-    group_by: list[str]
-
-
-def compile_grouped(grouped: Grouped) -> Compiled:
-    inner = compile_queryset(grouped.queryset)
-    if not inner.sql:
-        return inner
-    quote = connections[inner.alias].ops.quote_name
-    columns = ", ".join(quote(name) for name in grouped.group_by)
-    # Only quoted column names and the ORM's own SQL go in; every value stays a parameter.
-    sql = f"SELECT {columns}, COUNT(*) FROM ({inner.sql}) {quote('grouped')} GROUP BY {columns}"  # noqa: S608
-    return Compiled(inner.alias, sql, inner.params, len(grouped.group_by) + 1, ())
-
-
-def uncached(query: QuerySet | Grouped) -> list[tuple]:
+def uncached(query: QuerySet) -> list[tuple]:
     """The same rows, built and compiled afresh (what the page would do without this module: the tests compare)."""
-    return compile_grouped(query).rows() if isinstance(query, Grouped) else list(query)
+    return list(query)
 
 
 def _entries() -> OrderedDict[Hashable, Compiled]:
@@ -117,15 +97,35 @@ def clear() -> None:
     _entries().clear()
 
 
-def rows(key: Hashable, build: Callable[[], QuerySet | Grouped]) -> list[tuple]:
-    """The rows of the `values_list()` queryset (or `Grouped`) `build()` returns; `build()` is called once per key."""
+def _entry(key: Hashable, make: Callable[[], Any]) -> Any:
     entries = _entries()
-    compiled = entries.get(key)
-    if compiled is None:
-        query = build()
-        compiled = entries[key] = compile_grouped(query) if isinstance(query, Grouped) else compile_queryset(query)
+    entry = entries.get(key)
+    if entry is None:
+        entry = entries[key] = make()
         if len(entries) > MAX_ENTRIES:
             entries.popitem(last=False)
     else:
         entries.move_to_end(key)
-    return compiled.rows()
+    return entry
+
+
+def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
+    """The rows of the `values_list()` queryset `build()` returns; `build()` is called once per key."""
+    return _entry(key, lambda: compile_queryset(build())).rows()
+
+
+def objects(key: Hashable, build: Callable[[], QuerySet[Model]]) -> list[Model]:
+    """The model instances of the plain queryset `build()` returns (fields of its model only, `only()` allowed; no
+    `select_related`), as iterating it would give them: the reference data a page reads with its panels."""
+
+    def make() -> tuple[Compiled, type[Model], tuple[str, ...]]:
+        queryset = build()
+        compiler = queryset.query.get_compiler(queryset.db)
+        compiler.setup_query()
+        if compiler.klass_info is None or compiler.klass_info.get("related_klass_infos") or compiler.annotation_col_map:
+            raise ValueError("sqlcache.objects: a plain model queryset only")
+        attnames = tuple(column.target.attname for column, *_rest in compiler.select)
+        return compile_queryset(queryset), queryset.model, attnames
+
+    compiled, model, attnames = _entry(key, make)
+    return [model.from_db(compiled.alias, attnames, row) for row in compiled.rows()]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import staff_scope
-from dashboards import exports, panels
+from dashboards import exports, panels, sqlcache
 from forums.models import Event, Participation, Position
 from pskshub.scoping import get_visible_or_404, visible
 from regions import scoping as region_scoping
@@ -38,8 +38,8 @@ def province(request: HttpRequest) -> HttpResponse:
         return render(request, "dashboards/regency_choice.html", {"choices": choices})
     area = panels.Area(
         regencies=regencies,
-        psks_types=list(PsksType.objects.all()),
-        single_positions=list(Position.objects.filter(single_holder=True)),
+        psks_types=sqlcache.objects("psks_types", PsksType.objects.all),
+        single_positions=sqlcache.objects("single_positions", _single_positions),
         today=timezone.localdate(),
         staff_scope=staff_scope(request.user),
         user=request.user,
@@ -54,15 +54,23 @@ def regency(request: HttpRequest, slug: str) -> HttpResponse:
     area = panels.Area(
         regencies=[regency],
         regency=regency,
-        # Reference data of the regency the user may open: its kecamatan are the rows of the tables.
-        districts=list(District.objects.filter(regency=regency).only("code", "name", "regency_id")),
-        psks_types=list(PsksType.objects.all()),
-        single_positions=list(Position.objects.filter(single_holder=True)),
+        # Reference data of the regency the user may open: its kecamatan are the rows of the tables. Read on
+        # every request like the panels, with SQL compiled once (dashboards.sqlcache).
+        districts=sqlcache.objects(
+            ("districts", regency.code),
+            lambda: District.objects.filter(regency_id=regency.code).only("code", "name", "regency_id"),
+        ),
+        psks_types=sqlcache.objects("psks_types", PsksType.objects.all),
+        single_positions=sqlcache.objects("single_positions", _single_positions),
         today=timezone.localdate(),
         staff_scope=staff_scope(request.user),
         user=request.user,
     )
     return _dashboard(request, area)
+
+
+def _single_positions():
+    return Position.objects.filter(single_holder=True)
 
 
 def _dashboard(request: HttpRequest, area: panels.Area) -> HttpResponse:

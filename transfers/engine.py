@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from accounts.roles import staff_scope
 from cases.models import Beneficiary, Case, PmksCategory
 from cases.names import name_key
+from cases.services import refresh_households
 from regions.models import District, Regency, Village, district_code_of, regency_code_of
 from registry.models import Institution, Membership, Person, PsksType
 from registry.nik import mask_nik
@@ -1505,6 +1506,8 @@ class BeneficiaryImporter(Importer):
             rows = [{"beneficiary_id": state["id"], "pmkscategory_id": code} for state, code in links]
             writers.insert(through, rows, with_ids=False)
             self.report.written["categories_added"] += len(rows)
+        rekeyed = [s for s, fs in changed if "kk_number" in fs]  # households: new members, No. KK changed
+        refresh_households([s["kk_number"] for s in [*new, *rekeyed]], [s["id"] for s in rekeyed])
 
 
 def _age(birth: dt.date, today: dt.date) -> int:

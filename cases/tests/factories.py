@@ -7,6 +7,7 @@ import datetime as dt
 import factory
 
 from cases.models import Beneficiary, Case, CaseEntry, Intervention, PmksCategory
+from cases.services import refresh_households
 from regions.models import Village
 from registry.nik import FEMALE, build_nik
 from registry.tests.factories import SERANG_VILLAGE
@@ -24,6 +25,15 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
     birth_date = dt.date(1948, 5, 17)
     village = factory.LazyAttribute(lambda b: Village.objects.get(code=b.village_code))
     nik = factory.LazyAttributeSequence(lambda b, n: build_nik(b.village_code[:8], b.birth_date, b.sex, 1 + n % 9999))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Saved, then its household marked, as `services.save_beneficiary` does (no query without a No. KK)."""
+        beneficiary = super()._create(model_class, *args, **kwargs)
+        if beneficiary.kk_number:
+            refresh_households([beneficiary.kk_number], [beneficiary.pk])
+            beneficiary.refresh_from_db(fields=["represented_by"])
+        return beneficiary
 
 
 class CaseFactory(factory.django.DjangoModelFactory):

@@ -97,6 +97,15 @@ def test_region_columns_and_name_keys_are_those_the_models_write():
     assert mismatched == []
 
 
+def test_households_are_marked_as_refresh_households_marks_them():
+    seed()
+    written = dict(Beneficiary.objects.values_list("pk", "represented_by"))
+    assert sum(1 for v in written.values() if v is not None) > 0  # members who are not the representative
+    Beneficiary.objects.update(represented_by=None)
+    services.refresh_households(Beneficiary.objects.values_list("kk_number", flat=True).distinct())
+    assert dict(Beneficiary.objects.values_list("pk", "represented_by")) == written
+
+
 def test_statuses_and_timelines_follow_the_workflow():
     seed()
     entries = defaultdict(list)

@@ -243,11 +243,11 @@ def build_cases() -> dict[str, object]:
 
     Cases (category × status):  LUT: 6 new, 1 verified, 2 closed;  AJ: 1 new;  PD: 3 intervention;  FM: 1 rejected
       Kramatwatu: 7 new (LUT 6, AJ 1), 2 closed       Ciruas: 1 verified, 3 intervention       Anyar: 1 rejected
-    Households (desil of the poorest known member; no KK: a household of its own):
+    Households (the desil of the first member recorded, its representative; no KK: a household of its own):
       Kramatwatu: KK A, 3 members, desil 1, 1, 1 → desil 1;   KK B, desil 2 and unknown → desil 2
-      Ciruas:     KK C, desil 4 and 3 → desil 3;   two without KK, desil 1 → 2 households of desil 1
+      Ciruas:     KK C, desil 4 and 3 → desil 4;   two without KK, desil 1 → 2 households of desil 1
       Anyar:      one without KK nor desil → unknown
-      → desil 1: 3, desil 2: 1, desil 3: 1, unknown: 1; 6 households.
+      → desil 1: 3, desil 2: 1, desil 4: 1, unknown: 1; 6 households.
     Elsewhere: Kota Serang LUT 2 new (KK E, desil 1); Kabupaten Lebak AJ 1 new (no KK, desil 5).
     """
     kk_a = [beneficiary(KRAMATWATU_VILLAGE, "3604051201230001", 1) for _n in range(3)]

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import staff_scope
@@ -322,3 +322,33 @@ def test_compiled_sql_counts_rows_written_after_it_was_compiled(known_data, know
 
 def _this_month() -> str:
     return formats.date_format(timezone.localdate().replace(day=1), "M Y")
+
+
+def test_compiled_reference_data_is_read_on_every_request(client, known_data, serang_forum_chair):
+    """The kecamatan, PSKS types and offices the view reads come from SQL compiled once, and are still current."""
+
+    def model_rows(instances):
+        return [(type(i), i.pk, *(getattr(i, f.attname) for f in type(i)._meta.concrete_fields)) for i in instances]
+
+    districts = District.objects.filter(regency_id="36.04").only("code", "name", "regency_id")
+    for key, build in [(("d", "36.04"), lambda: districts), ("p", PsksType.objects.all), ("o", Position.objects.all)]:
+        assert model_rows(sqlcache.objects(key, build)) == model_rows(build())
+    with pytest.raises(ValueError, match="plain model queryset"):
+        sqlcache.objects("x", lambda: District.objects.select_related("regency"))
+
+    client.force_login(serang_forum_chair)
+    url = panels.dashboard_url(Regency.objects.get(code="36.04"))
+    assert "Kramatwatu" in client.get(url).text
+    District.objects.filter(name="Kramatwatu").update(name="Kramatwatu Raya")
+    assert "Kramatwatu Raya" in client.get(url).text
+
+
+def test_month_labels_follow_the_language(known_forums, serang_forum_chair):
+    """Month labels are worked out once per month and language: each language gets its own."""
+    area = regency_area(user=serang_forum_chair)
+    labels = {}
+    for language in ("id", "en", "id"):
+        with translation.override(language):
+            labels[language] = {row[0].split()[0] for row in panels.events(area).tables[0].rows}
+    assert {"Mei", "Agu"} <= labels["id"]  # 13 months: every month appears
+    assert {"May", "Aug"} <= labels["en"]
