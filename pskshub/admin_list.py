@@ -41,6 +41,8 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+# Django's own message (its catalogs translate it); a name, so makemessages leaves it to Django.
+CHECKBOX_LABEL = "Select this object for an action - {}"
 PK_PLACEHOLDER = "PskshubPrimaryKey0"  # letters and digits only: admin's quote() leaves it as it is
 
 
@@ -135,7 +137,7 @@ def _checkbox(obj) -> SafeString:
     return format_html(
         '<input type="checkbox" name="_selected_action" value="{}" class="action-select" aria-label="{}">',
         str(obj.pk),
-        format_html(gettext("Select this object for an action - {}"), str(obj)),
+        format_html(gettext(CHECKBOX_LABEL), str(obj)),
     )
 
 
