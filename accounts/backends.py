@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import functools
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
@@ -52,21 +50,6 @@ def axes_username(request, credentials: dict | None) -> str:
     return user.get_username() if user is not None else identifier.strip().lower()
 
 
-_USER_ID = -7_310_000_001  # stands for the user's id while the SQL is compiled
-
-
-@functools.cache
-def _user_sql(alias: str) -> tuple[str, tuple, int]:
-    """The SQL of the session user's query with its two EXISTS, its parameters, and where the user's id goes."""
-    User = get_user_model()
-    queryset = User._default_manager.using(alias).annotate(
-        _has_user_permissions=Exists(User.user_permissions.through.objects.filter(user_id=OuterRef("pk"))),
-        _in_groups=Exists(User.groups.through.objects.filter(user_id=OuterRef("pk"))),
-    )
-    sql, params = queryset.filter(pk=_USER_ID).query.get_compiler(alias).as_sql()
-    return sql, tuple(params), params.index(_USER_ID)
-
-
 class RoleBackend(ModelBackend):
     """Django's model backend: login by username, email, NIK or phone; plus the permissions roles grant."""
 
@@ -87,24 +70,25 @@ class RoleBackend(ModelBackend):
         Two EXISTS in the user's own query (one query per request, as before): a user with no permission
         granted directly and in no group, i.e. everyone whose permissions come from roles, then costs no
         permission query when a page asks `perms` (base.html does, on every page). Otherwise Django reads
-        the tables as it always did. The query's SQL is compiled once per process (`_user_sql`): building it
-        with the ORM on every request cost more CPU than the query.
+        the tables as it always did.
         """
         User = get_user_model()
-        manager = User._default_manager
-        sql, params, position = _user_sql(manager.db)
-        params = list(params)
-        params[position] = User._meta.pk.to_python(user_id)
-        user = next(iter(manager.raw(sql, params)), None)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = User._default_manager.annotate(
+                _has_user_permissions=Exists(User.user_permissions.through.objects.filter(user_id=OuterRef("pk"))),
+                _in_groups=Exists(User.groups.through.objects.filter(user_id=OuterRef("pk"))),
+            ).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def _get_user_permissions(self, user_obj) -> QuerySet[Permission]:
-        if not getattr(user_obj, "_has_user_permissions", True):  # False, or 0 on SQLite (raw SQL, no converter)
+        if getattr(user_obj, "_has_user_permissions", True) is False:
             return Permission.objects.none()  # known empty: no query
         return super()._get_user_permissions(user_obj)
 
     def _get_group_permissions(self, user_obj) -> QuerySet[Permission]:
-        if not getattr(user_obj, "_in_groups", True):
+        if getattr(user_obj, "_in_groups", True) is False:
             return Permission.objects.none()
         return super()._get_group_permissions(user_obj)
 
