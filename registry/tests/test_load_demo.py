@@ -73,15 +73,17 @@ def total_created(output: str) -> int:
 
 @pytest.fixture(scope="module")
 def demo_output(django_db_setup, django_db_blocker) -> Iterator[str]:
-    """One committed demo load for the module; afterwards exactly the rows it added are deleted."""
+    """One committed demo load for the module; afterwards exactly the rows it added are deleted, history too
+    (other tests on this worker count history rows)."""
     models = [Membership, Institution, Person, User]  # in an order that deletion allows
+    histories = [model.history.model for model in models if hasattr(model, "history")]
     with django_db_blocker.unblock():
-        before = {model: set(model.objects.values_list("pk", flat=True)) for model in models}
+        before = {model: set(model._default_manager.values_list("pk", flat=True)) for model in models + histories}
         output = run_load_demo()
     yield output
     with django_db_blocker.unblock():
-        for model in models:
-            model.objects.exclude(pk__in=before[model]).delete()
+        for model in models + histories:  # the deletions write history rows: those go last
+            model._default_manager.exclude(pk__in=before[model]).delete()
 
 
 def test_counts_are_in_the_expected_ranges(demo_output):
