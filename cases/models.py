@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.names import name_key
 from cases.photos import private_storage
+from pskshub.lib.history import UNSEARCHED_HISTORY_COLUMNS
 from registry.models import NikField, RegionColumnsMixin
 from registry.nik import FEMALE, MALE, mask_nik, validate_kk
 
@@ -180,7 +181,9 @@ class Beneficiary(RegionColumnsMixin, models.Model):
     )
 
     history = HistoricalRecords(
-        verbose_name=_("riwayat penerima manfaat"), excluded_fields=["updated_at", "represented_by"]
+        no_db_index=UNSEARCHED_HISTORY_COLUMNS,
+        verbose_name=_("riwayat penerima manfaat"),
+        excluded_fields=["updated_at", "represented_by"],
     )
 
     IDENTITY_FIELDS = ("nik", "kk_number")
@@ -327,7 +330,9 @@ class Case(RegionColumnsMixin, models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
-    history = HistoricalRecords(verbose_name=_("riwayat kasus"), excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        no_db_index=UNSEARCHED_HISTORY_COLUMNS, verbose_name=_("riwayat kasus"), excluded_fields=["updated_at"]
+    )
 
     class Meta:
         verbose_name = _("kasus")
@@ -456,7 +461,7 @@ class Intervention(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
-    history = HistoricalRecords(verbose_name=_("riwayat intervensi"))
+    history = HistoricalRecords(no_db_index=UNSEARCHED_HISTORY_COLUMNS, verbose_name=_("riwayat intervensi"))
 
     class Meta:
         verbose_name = _("intervensi/rujukan")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pskshub.lib.history import UNSEARCHED_HISTORY_COLUMNS
 from pskshub.lib.phone import normalize_phone
 from regions.models import district_code_of, regency_code_of
 from registry.nik import FEMALE, MALE, clean_nik_input, mask_nik, validate_nik
@@ -267,7 +268,9 @@ class Person(RegionColumnsMixin, VerifiedModel):
         editable=False,
     )
 
-    history = HistoricalRecords(verbose_name=_("riwayat relawan"), excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        no_db_index=UNSEARCHED_HISTORY_COLUMNS, verbose_name=_("riwayat relawan"), excluded_fields=["updated_at"]
+    )
 
     # Changed by the volunteer at once (and recorded); every other field goes through a change request.
     CONTACT_FIELDS = ("phone", "email", "address")
@@ -365,7 +368,10 @@ class Institution(RegionColumnsMixin, VerifiedModel):
     notes = models.TextField(_("catatan"), blank=True)
 
     history = HistoricalRecords(
-        verbose_name=_("riwayat lembaga"), excluded_fields=["updated_at"], m2m_fields=[service_fields]
+        no_db_index=UNSEARCHED_HISTORY_COLUMNS,
+        verbose_name=_("riwayat lembaga"),
+        excluded_fields=["updated_at"],
+        m2m_fields=[service_fields],
     )
 
     class Meta:
@@ -468,7 +474,9 @@ class Membership(VerifiedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE, db_index=True)
     status_reason = models.CharField(_("alasan status"), max_length=255, blank=True)
 
-    history = HistoricalRecords(verbose_name=_("riwayat keanggotaan"), excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        no_db_index=UNSEARCHED_HISTORY_COLUMNS, verbose_name=_("riwayat keanggotaan"), excluded_fields=["updated_at"]
+    )
 
     OFFICIAL_FIELDS = (
         "psks_type",
