@@ -30,20 +30,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pskshub.settings")
-# Timed as production runs (DEBUG off: cached templates, no debug SQL log), in this process and in gunicorn;
-# plain HTTP on localhost. With DEBUG on, the same changelist cost about 25 ms more CPU.
-PRODUCTION_ENV = {
-    "DEBUG": "0",
-    "SECURE_SSL_REDIRECT": "False",
-    "SESSION_COOKIE_SECURE": "False",
-    "CSRF_COOKIE_SECURE": "False",
-    "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-}
-for _name, _value in PRODUCTION_ENV.items():
-    os.environ.setdefault(_name, _value)
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pskshub_cases_bench")
-# One key for this process and the gunicorn it starts: a session made here must be valid there.
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
 
 GOAL_LIST_MS, GOAL_NIK_MS, GOAL_NAME_MS, GOAL_PANEL_MS, GOAL_RATIO = 100.0, 30.0, 200.0, 100.0, 2.0
 GOAL_RPS, GOAL_P99_MS = 25.0, 600.0
@@ -51,7 +38,9 @@ NAME_FRAGMENT = "komariah"  # a common family name alone: about 2 % of the synth
 NAME_FRAGMENT_2 = "euis komar"  # what staff type for one person: a given name and the start of the family name
 
 
-from benchdb import ensure_database  # noqa: E402  (bench/ is on sys.path: scripts run as files)
+from benchdb import PRODUCTION_ENV, ensure_database, production_settings  # noqa: E402  (bench/ is on sys.path)
+
+production_settings()
 
 ensure_database(require_postgres="bench/cases.py measures PostgreSQL: set DATABASE_URL to a PostgreSQL database")
 

@@ -25,7 +25,6 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pskshub.settings")
-os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pskshub_bench")
 
 SEED = 20261123
@@ -38,7 +37,9 @@ GOAL_RATIO, GOAL_MS = 1.5, 150.0
 MARK = "Bench "  # persons' names start with it: the data set is present
 
 
-from benchdb import ensure_database  # noqa: E402  (bench/ is on sys.path: scripts run as files)
+from benchdb import ensure_database, production_settings  # noqa: E402  (bench/ is on sys.path)
+
+production_settings()
 
 ensure_database()
 
