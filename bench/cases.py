@@ -139,7 +139,7 @@ class Page:
         sent = [query["sql"] for query in ctx.captured_queries]
         self.queries = len(sent)
         # Reads only: the request's session or audit writes are not re-run (they would pile up rows).
-        self.statements = [sql for sql in sent if sql.lstrip().upper().startswith(("SELECT", "EXPLAIN", "WITH"))]
+        self.statements = [sql for sql in sent if sql.lstrip(" \n(").upper().startswith(("SELECT", "EXPLAIN", "WITH"))]
         self.counts = sum(1 for sql in self.statements if COUNT_RE.search(sql) and not ESTIMATE_RE.search(sql))
         self.estimated = any(ESTIMATE_RE.search(sql) for sql in self.statements)
 
