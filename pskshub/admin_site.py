@@ -51,12 +51,17 @@ class PsksAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         return is_staff_member(request.user)
 
+    @staticmethod
+    def navigation_key(request) -> tuple:
+        """What the navigation depends on: the user, their roles, the language."""
+        user = request.user
+        roles = sorted((a.role, a.regency_id, a.institution_id, a.district_id) for a in assignments_of(user))
+        return (user.pk, user.is_superuser, tuple(roles), get_language())
+
     def get_app_list(self, request, app_label=None):
         if app_label is not None:
             return super().get_app_list(request, app_label)
-        user = request.user
-        roles = sorted((a.role, a.regency_id, a.institution_id, a.district_id) for a in assignments_of(user))
-        key = (user.pk, user.is_superuser, tuple(roles), get_language())
+        key = self.navigation_key(request)
         now = time.monotonic()
         kept = self._app_lists.get(key)
         if kept is not None and kept[0] > now:
@@ -66,6 +71,22 @@ class PsksAdminSite(admin.AdminSite):
             self._app_lists.clear()
         self._app_lists[key] = (now + self.APP_LIST_SECONDS, app_list)
         return app_list
+
+    def each_context(self, request):
+        """Django's, plus `nav_sidebar_key`: the rendered sidebar is kept under it (`admin/base_site.html`, a
+        fragment cache of a minute); the sidebar also marks the model of the page, so that is in the key."""
+        context = super().each_context(request)
+        current = next(
+            (
+                model["admin_url"]
+                for app in context["available_apps"]
+                for model in app["models"]
+                if model.get("admin_url") and model["admin_url"] in request.path
+            ),
+            "",
+        )
+        context["nav_sidebar_key"] = repr((*self.navigation_key(request), current))
+        return context
 
     def get_urls(self):
         """Django's URLs, the view-on-site shortcut (`r/<content type>/<id>/`) replaced by `view_on_site`."""

@@ -48,3 +48,29 @@ def test_navigation_follows_the_language(rf, serang_staff):
     for language in ("id", "en", "id"):
         with translation.override(language):
             assert names(admin.site.get_app_list(request)) == names(AdminSite.get_app_list(admin.site, request))
+
+
+def sidebar(page: str) -> str:
+    start = page.index('id="nav-sidebar"')
+    return page[start : page.index("</nav>", start)]
+
+
+def current_row(nav: str) -> str:
+    marked = nav.index("current-model")
+    return nav[marked : nav.index("</tr>", marked)]
+
+
+def test_the_kept_sidebar_marks_the_page_s_model_and_follows_the_roles(client, serang_staff):
+    persons = reverse("admin:registry_person_changelist")
+    memberships = reverse("admin:registry_membership_changelist")
+    client.force_login(serang_staff)
+
+    nav = sidebar(client.get(persons).text)
+    assert persons in current_row(nav)
+    nav = sidebar(client.get(memberships).text)
+    assert memberships in current_row(nav)
+    assert persons not in current_row(nav)
+    assert ACCESS_LOG not in nav
+
+    RoleFactory(user=serang_staff, role=RoleAssignment.Role.PROVINCE_STAFF, regency_id=None)
+    assert ACCESS_LOG in sidebar(client.get(memberships).text)
