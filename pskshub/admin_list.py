@@ -24,6 +24,7 @@ from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import _coerce_field_name, items_for_result
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
     _get_non_gfk_field,
     display_for_field,
     display_for_value,
@@ -62,7 +63,7 @@ class Column:
         self.read: Callable | None = None  # obj -> value; None: Django's lookup_field, row by row
         try:
             self.field = _get_non_gfk_field(cl.lookup_opts, name)
-        except Exception:  # FieldDoesNotExist, FieldIsAForeignKeyColumnName: not a plain field
+        except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):  # not a plain field (as lookup_field decides)
             self.field = None
         if self.field is not None:
             self.read = _attribute_reader(name)
