@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 from cases.names import name_key
 from cases.photos import private_storage
 from pskshub.lib.history import UNSEARCHED_HISTORY_COLUMNS
-from registry.models import NikField, RegionColumnsMixin
+from registry.models import NikField, RegionColumnsMixin, region_columns_constraint
 from registry.nik import FEMALE, MALE, mask_nik, validate_kk
 
 
@@ -192,8 +192,10 @@ class Beneficiary(RegionColumnsMixin, models.Model):
         verbose_name = _("penerima manfaat")
         verbose_name_plural = _("penerima manfaat")
         ordering = ["full_name", "pk"]
+        constraints = [region_columns_constraint("cases_beneficiary")]
         indexes = [
             models.Index(fields=["regency", "district"], name="cases_benef_region_idx"),
+            models.Index(fields=["district"], name="cases_benef_district_idx"),
             models.Index(fields=["kk_number"], name="cases_benef_kk_idx", condition=~Q(kk_number="")),
             models.Index(fields=["village", "birth_date"], name="cases_benef_village_birth_idx"),
             models.Index(fields=["regency", "decile"], name="cases_benef_reg_decile_idx"),
@@ -294,7 +296,9 @@ class Case(RegionColumnsMixin, models.Model):
     beneficiary = models.ForeignKey(
         Beneficiary, models.PROTECT, related_name="cases", verbose_name=_("penerima manfaat")
     )
-    category = models.ForeignKey(PmksCategory, models.PROTECT, related_name="cases", verbose_name=_("jenis PMKS utama"))
+    category = models.ForeignKey(
+        PmksCategory, models.PROTECT, related_name="cases", verbose_name=_("jenis PMKS utama"), db_index=False
+    )
     other_categories = models.ManyToManyField(
         PmksCategory, blank=True, related_name="+", verbose_name=_("jenis PMKS lain")
     )
@@ -307,6 +311,7 @@ class Case(RegionColumnsMixin, models.Model):
         related_name="reported_cases",
         verbose_name=_("pelapor"),
         editable=False,
+        db_index=False,  # cases_case_reporter_idx
     )
     reporter_name = models.CharField(
         _("nama pelapor"), max_length=150, blank=True, help_text=_("Untuk laporan masyarakat tanpa akun.")
@@ -320,6 +325,7 @@ class Case(RegionColumnsMixin, models.Model):
         blank=True,
         related_name="assigned_cases",
         verbose_name=_("relawan pendamping"),
+        db_index=False,  # cases_case_assignee_idx
     )
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.NEW, editable=False)
     status_changed_at = models.DateTimeField(_("status diubah"), default=timezone.now, editable=False)
@@ -338,6 +344,7 @@ class Case(RegionColumnsMixin, models.Model):
         verbose_name = _("kasus")
         verbose_name_plural = _("kasus")
         ordering = ["-opened_at", "-pk"]
+        constraints = [region_columns_constraint("cases_case")]
         indexes = [
             models.Index(fields=["-opened_at", "-id"], name="cases_case_opened_idx"),
             models.Index(fields=["regency", "status", "-opened_at"], name="cases_case_reg_status_idx"),
@@ -345,6 +352,8 @@ class Case(RegionColumnsMixin, models.Model):
             models.Index(fields=["district", "status"], name="cases_case_district_idx"),
             models.Index(fields=["assignee", "-opened_at"], name="cases_case_assignee_idx"),
             models.Index(fields=["reported_by", "-opened_at"], name="cases_case_reporter_idx"),
+            models.Index(fields=["category"], name="cases_case_category_idx"),
+            models.Index(fields=["village"], name="cases_case_village_idx"),
         ]
 
     def __str__(self) -> str:

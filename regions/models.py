@@ -90,11 +90,37 @@ class Village(models.Model):
         return regency_code_of(self.code)
 
 
+# Kemendagri codes have fixed widths: a region's code starts with its parents' (`36.04.05.2001`).
+REGENCY_CODE_LENGTH = 5
+DISTRICT_CODE_LENGTH = 8
+
+
+class CodePrefix(models.Func):
+    """The first `length` characters of a region code column, in SQL (`LEFT`; `SUBSTR` on SQLite).
+
+    On SQLite its arguments are joined by "," alone: Django's SQLite introspection (`get_constraints`,
+    used by migrations and tests) splits a table's SQL at ", " and breaks on a CHECK constraint that
+    holds a function of several arguments.
+    """
+
+    function = "LEFT"
+    output_field = models.CharField()
+
+    def __init__(self, expression, length: int, **extra) -> None:
+        super().__init__(expression, models.Value(length), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        expression, length = self.get_source_expressions()
+        return models.Func(
+            expression, models.Value(1), length, function="SUBSTR", arg_joiner=",", output_field=self.output_field
+        ).as_sql(compiler, connection, **extra_context)
+
+
 def district_code_of(code: str) -> str:
     """`36.04.05.2001` → `36.04.05`."""
-    return code[:8]
+    return code[:DISTRICT_CODE_LENGTH]
 
 
 def regency_code_of(code: str) -> str:
     """`36.04.05.2001` or `36.04.05` → `36.04`."""
-    return code[:5]
+    return code[:REGENCY_CODE_LENGTH]

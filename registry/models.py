@@ -20,7 +20,13 @@ from simple_history.models import HistoricalRecords
 
 from pskshub.lib.history import UNSEARCHED_HISTORY_COLUMNS
 from pskshub.lib.phone import normalize_phone
-from regions.models import district_code_of, regency_code_of
+from regions.models import (
+    DISTRICT_CODE_LENGTH,
+    REGENCY_CODE_LENGTH,
+    CodePrefix,
+    district_code_of,
+    regency_code_of,
+)
 from registry.nik import FEMALE, MALE, clean_nik_input, mask_nik, validate_nik
 
 
@@ -109,7 +115,7 @@ class VerifiedModel(TimeStampedModel):
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     verification = models.CharField(
-        _("verifikasi"), max_length=10, choices=Verification, default=Verification.UNVERIFIED, db_index=True
+        _("verifikasi"), max_length=10, choices=Verification, default=Verification.UNVERIFIED
     )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,11 +125,20 @@ class VerifiedModel(TimeStampedModel):
         related_name="+",
         verbose_name=_("diverifikasi oleh"),
         editable=False,
+        db_index=False,  # indexed where set: verification_indexes()
     )
     verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
+
+
+def verification_indexes(prefix: str) -> list[models.Index]:
+    """A verified model's indexes: the verification queue, and the verifier where there is one."""
+    return [
+        models.Index(fields=["verification"], name=f"{prefix}_verif_idx"),
+        models.Index(fields=["verified_by"], name=f"{prefix}_verifier_idx", condition=Q(verified_by__isnull=False)),
+    ]
 
 
 class PsksType(models.Model):
@@ -199,14 +214,38 @@ class ServiceField(models.Model):
 
 
 class RegionColumnsMixin(models.Model):
-    """Stores the district and regency of the row's village on the row itself."""
+    """Stores the district and regency of the row's village on the row itself.
 
-    village = models.ForeignKey("regions.Village", models.PROTECT, related_name="+", verbose_name=_("desa/kelurahan"))
+    The three columns are indexed by each model's `Meta.indexes`, not by `db_index`: on PostgreSQL
+    `db_index` on a key to the regions' text codes adds a `varchar_pattern_ops` twin that no query uses
+    (every region filter is by equality), and a composite index led by the regency already serves it.
+
+    Only the village is a foreign key in the database. The district and regency are the start of its
+    code, which `region_columns_constraint` checks: a stronger rule than two more foreign keys (they must
+    be the village's own, not merely exist) and a cheaper one (no lookup per inserted row). Each index
+    and each foreign key is paid on every insert: an import writes 100,000 rows at a time.
+    """
+
+    village = models.ForeignKey(
+        "regions.Village", models.PROTECT, related_name="+", verbose_name=_("desa/kelurahan"), db_index=False
+    )
     district = models.ForeignKey(
-        "regions.District", models.PROTECT, related_name="+", verbose_name=_("kecamatan"), editable=False
+        "regions.District",
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("kecamatan"),
+        editable=False,
+        db_index=False,
+        db_constraint=False,
     )
     regency = models.ForeignKey(
-        "regions.Regency", models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota"), editable=False
+        "regions.Regency",
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("kabupaten/kota"),
+        editable=False,
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -216,6 +255,21 @@ class RegionColumnsMixin(models.Model):
         if self.village_id:
             self.district_id = district_code_of(self.village_id)
             self.regency_id = regency_code_of(self.village_id)
+
+    def validate_constraints(self, exclude=None) -> None:
+        # The district and regency are filled from the village on save; the database checks them.
+        super().validate_constraints(exclude={*(exclude or ()), "district", "regency"})
+
+
+def region_columns_constraint(prefix: str) -> models.CheckConstraint:
+    """The row's district and regency are its village's (`RegionColumnsMixin`)."""
+    return models.CheckConstraint(
+        condition=Q(
+            district=CodePrefix("village", DISTRICT_CODE_LENGTH),
+            regency=CodePrefix("village", REGENCY_CODE_LENGTH),
+        ),
+        name=f"{prefix}_region_columns",
+    )
 
 
 class Person(RegionColumnsMixin, VerifiedModel):
@@ -254,7 +308,7 @@ class Person(RegionColumnsMixin, VerifiedModel):
     phone = PhoneNumberField(_("nomor HP"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     education = models.CharField(_("pendidikan terakhir"), max_length=5, choices=Education, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     status_date = models.DateField(_("tanggal status"), null=True, blank=True)
     status_reason = models.CharField(_("alasan status"), max_length=255, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
@@ -280,9 +334,13 @@ class Person(RegionColumnsMixin, VerifiedModel):
         verbose_name = _("relawan")
         verbose_name_plural = _("relawan")
         ordering = ["full_name", "pk"]
+        constraints = [region_columns_constraint("registry_person")]
         indexes = [
             models.Index(fields=["regency", "status"], name="registry_person_reg_status_idx"),
+            models.Index(fields=["district"], name="registry_person_district_idx"),
+            models.Index(fields=["village"], name="registry_person_village_idx"),
             models.Index(fields=["full_name"], name="registry_person_name_idx"),
+            *verification_indexes("registry_person"),
         ]
 
     def __str__(self) -> str:
@@ -333,6 +391,7 @@ class Institution(RegionColumnsMixin, VerifiedModel):
         related_name="institutions",
         verbose_name=_("jenis"),
         limit_choices_to={"unit": PsksType.Unit.INSTITUTION},
+        db_index=False,
     )
     name = models.CharField(_("nama lembaga"), max_length=200)
     address = models.CharField(_("alamat"), max_length=255)
@@ -346,9 +405,7 @@ class Institution(RegionColumnsMixin, VerifiedModel):
     registration_valid_until = models.DateField(_("tanda daftar berlaku sampai"), null=True, blank=True)
     legal_entity = models.BooleanField(_("berbadan hukum"), default=False)
     legal_entity_number = models.CharField(_("nomor SK Kemenkumham / akta"), max_length=100, blank=True)
-    accreditation = models.CharField(
-        _("akreditasi"), max_length=4, choices=Accreditation, default=Accreditation.NONE, db_index=True
-    )
+    accreditation = models.CharField(_("akreditasi"), max_length=4, choices=Accreditation, default=Accreditation.NONE)
     accreditation_date = models.DateField(_("tanggal akreditasi"), null=True, blank=True)
     accreditation_valid_until = models.DateField(
         _("akreditasi berlaku sampai"),
@@ -364,7 +421,7 @@ class Institution(RegionColumnsMixin, VerifiedModel):
     )
     phone = PhoneNumberField(_("telepon"), blank=True)
     email = models.EmailField(_("email"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     notes = models.TextField(_("catatan"), blank=True)
 
     history = HistoricalRecords(
@@ -391,8 +448,15 @@ class Institution(RegionColumnsMixin, VerifiedModel):
                 name="registry_institution_one_karang_taruna_per_village",
                 violation_error_message=_("Desa/kelurahan ini sudah memiliki Karang Taruna yang aktif."),
             ),
+            region_columns_constraint("registry_institution"),
         ]
-        indexes = [models.Index(fields=["regency", "psks_type", "status"], name="registry_inst_reg_type_idx")]
+        indexes = [
+            models.Index(fields=["regency", "psks_type", "status"], name="registry_inst_reg_type_idx"),
+            models.Index(fields=["psks_type"], name="registry_inst_type_idx"),
+            models.Index(fields=["district"], name="registry_inst_district_idx"),
+            models.Index(fields=["village"], name="registry_inst_village_idx"),
+            *verification_indexes("registry_inst"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -438,7 +502,9 @@ class Membership(VerifiedModel):
         ENDED = "ended", _("berakhir")
 
     person = models.ForeignKey(Person, models.CASCADE, related_name="memberships", verbose_name=_("relawan"))
-    psks_type = models.ForeignKey(PsksType, models.PROTECT, related_name="memberships", verbose_name=_("jenis PSKS"))
+    psks_type = models.ForeignKey(
+        PsksType, models.PROTECT, related_name="memberships", verbose_name=_("jenis PSKS"), db_index=False
+    )
     institution = models.ForeignKey(
         Institution,
         models.PROTECT,
@@ -446,6 +512,7 @@ class Membership(VerifiedModel):
         blank=True,
         related_name="memberships",
         verbose_name=_("lembaga/unit"),
+        db_index=False,
     )
     position = models.CharField(_("jabatan dalam unit"), max_length=100, blank=True)
     district = models.ForeignKey(
@@ -456,6 +523,7 @@ class Membership(VerifiedModel):
         related_name="+",
         verbose_name=_("kecamatan tugas"),
         help_text=_("Wajib untuk TKSK dan Pendamping PKH."),
+        db_index=False,
     )
     regency = models.ForeignKey(
         "regions.Regency",
@@ -463,6 +531,7 @@ class Membership(VerifiedModel):
         related_name="+",
         verbose_name=_("kabupaten/kota"),
         blank=True,
+        db_index=False,
         help_text=_("Wilayah tugas (misalnya Tagana). Kosongkan untuk diisi dari kecamatan, lembaga, atau domisili."),
     )
     decree_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
@@ -471,7 +540,7 @@ class Membership(VerifiedModel):
     membership_number = models.CharField(_("nomor anggota"), max_length=50, blank=True)
     start_date = models.DateField(_("tanggal mulai"))
     end_date = models.DateField(_("tanggal selesai"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     status_reason = models.CharField(_("alasan status"), max_length=255, blank=True)
 
     history = HistoricalRecords(
@@ -518,6 +587,13 @@ class Membership(VerifiedModel):
             models.Index(fields=["regency", "psks_type", "status"], name="registry_memb_reg_type_idx"),
             # The admin list's default order: its first page read from the index, not sorted from every row.
             models.Index(fields=["-start_date", "id"], name="registry_memb_start_idx"),
+            models.Index(fields=["psks_type"], name="registry_memb_type_idx"),
+            # Most memberships have neither a kecamatan of duty nor a unit: indexed where they have one.
+            models.Index(fields=["district"], name="registry_memb_district_idx", condition=Q(district__isnull=False)),
+            models.Index(
+                fields=["institution"], name="registry_memb_institution_idx", condition=Q(institution__isnull=False)
+            ),
+            *verification_indexes("registry_memb"),
         ]
 
     def __str__(self) -> str:
