@@ -17,11 +17,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from cases.names import name_key
 from cases.photos import private_storage
-from pskshub.lib.history import UNSEARCHED_HISTORY_COLUMNS
+from pskshub.lib.history import TrackedHistory
 from registry.models import NikField, RegionColumnsMixin, region_columns_constraint
 from registry.nik import FEMALE, MALE, mask_nik, validate_kk
 
@@ -180,8 +179,7 @@ class Beneficiary(RegionColumnsMixin, models.Model):
         help_text=_("ID penerima manfaat yang mewakili rumah tangganya (No. KK yang sama); kosong bila ia sendiri."),
     )
 
-    history = HistoricalRecords(
-        no_db_index=UNSEARCHED_HISTORY_COLUMNS,
+    history = TrackedHistory(
         verbose_name=_("riwayat penerima manfaat"),
         excluded_fields=["updated_at", "represented_by"],
     )
@@ -336,9 +334,7 @@ class Case(RegionColumnsMixin, models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
-    history = HistoricalRecords(
-        no_db_index=UNSEARCHED_HISTORY_COLUMNS, verbose_name=_("riwayat kasus"), excluded_fields=["updated_at"]
-    )
+    history = TrackedHistory(verbose_name=_("riwayat kasus"), excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("kasus")
@@ -470,7 +466,7 @@ class Intervention(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=UNSEARCHED_HISTORY_COLUMNS, verbose_name=_("riwayat intervensi"))
+    history = TrackedHistory(verbose_name=_("riwayat intervensi"))
 
     class Meta:
         verbose_name = _("intervensi/rujukan")

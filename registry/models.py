@@ -16,9 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from pskshub.lib.history import UNSEARCHED_HISTORY_COLUMNS
+from pskshub.lib.history import TrackedHistory
 from pskshub.lib.phone import normalize_phone
 from regions.models import (
     DISTRICT_CODE_LENGTH,
@@ -322,9 +321,7 @@ class Person(RegionColumnsMixin, VerifiedModel):
         editable=False,
     )
 
-    history = HistoricalRecords(
-        no_db_index=UNSEARCHED_HISTORY_COLUMNS, verbose_name=_("riwayat relawan"), excluded_fields=["updated_at"]
-    )
+    history = TrackedHistory(verbose_name=_("riwayat relawan"), excluded_fields=["updated_at"])
 
     # Changed by the volunteer at once (and recorded); every other field goes through a change request.
     CONTACT_FIELDS = ("phone", "email", "address")
@@ -424,8 +421,7 @@ class Institution(RegionColumnsMixin, VerifiedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     notes = models.TextField(_("catatan"), blank=True)
 
-    history = HistoricalRecords(
-        no_db_index=UNSEARCHED_HISTORY_COLUMNS,
+    history = TrackedHistory(
         verbose_name=_("riwayat lembaga"),
         excluded_fields=["updated_at"],
         m2m_fields=[service_fields],
@@ -543,9 +539,7 @@ class Membership(VerifiedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
     status_reason = models.CharField(_("alasan status"), max_length=255, blank=True)
 
-    history = HistoricalRecords(
-        no_db_index=UNSEARCHED_HISTORY_COLUMNS, verbose_name=_("riwayat keanggotaan"), excluded_fields=["updated_at"]
-    )
+    history = TrackedHistory(verbose_name=_("riwayat keanggotaan"), excluded_fields=["updated_at"])
 
     OFFICIAL_FIELDS = (
         "psks_type",

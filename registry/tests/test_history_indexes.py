@@ -26,3 +26,39 @@ def test_history_is_indexed_by_record_only(model):
     assert not columns & {"nik", "village_id", "district_id", "status", "verification", "verified_by_id", "person_id"}
     if model in (Person, Membership, Institution):
         assert "regency_id" in columns  # the lists of deleted records, per regency
+
+
+@pytest.mark.parametrize("model", [Person, Membership, Institution, Beneficiary, Case])
+def test_history_user_is_kept_without_a_database_key(model):
+    """No lookup per written history row; deleting a user through Django still empties the column."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, model.history.model._meta.db_table)
+    foreign = {c["columns"][0] for c in constraints.values() if c["foreign_key"]}
+    assert "history_user_id" not in foreign
+    assert "history_user_id" in indexed_columns(model.history.model)  # "changes by this user" stays indexed
+
+
+def test_deleting_a_user_empties_their_history_rows():
+    from registry.tests.factories import PersonFactory, UserFactory
+
+    officer = UserFactory()
+    person = PersonFactory()
+    person._history_user = officer
+    person.full_name = "Nama Baru"
+    person.save()
+    assert person.history.filter(history_user=officer).count() == 1
+    officer_id = officer.pk
+    officer.delete()
+    assert person.history.filter(history_user_id=officer_id).count() == 0
+    assert person.history.filter(history_user__isnull=True).count() >= 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="varchar_pattern_ops indexes are PostgreSQL's")
+@pytest.mark.parametrize("model", [Person, Membership, Institution, Beneficiary, Case])
+def test_history_has_no_pattern_index(model):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef LIKE '%%varchar_pattern_ops%%'",
+            [model.history.model._meta.db_table],
+        )
+        assert cursor.fetchall() == []
