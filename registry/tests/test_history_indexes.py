@@ -7,6 +7,7 @@ from django.db import connection
 
 from cases.models import Beneficiary, Case
 from registry.models import Institution, Membership, Person
+from registry.tests.test_lean_indexes import on_postgresql, pattern_indexes
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +54,7 @@ def test_deleting_a_user_empties_their_history_rows():
     assert person.history.filter(history_user__isnull=True).count() >= 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="varchar_pattern_ops indexes are PostgreSQL's")
+@on_postgresql
 @pytest.mark.parametrize("model", [Person, Membership, Institution, Beneficiary, Case])
 def test_history_has_no_pattern_index(model):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef LIKE '%%varchar_pattern_ops%%'",
-            [model.history.model._meta.db_table],
-        )
-        assert cursor.fetchall() == []
+    assert pattern_indexes(model.history.model) == []
