@@ -31,7 +31,6 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 
 MAX_ENTRIES = 512
-_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -50,18 +49,16 @@ class Compiled:
             cursor.execute(self.sql, self.params)
             fetched = cursor.fetchall()
         width = self.col_count
-        if not self.converters:
+        if not fetched or not self.converters:
             return [row if len(row) == width else row[:width] for row in fetched]
-        result = []
-        for row in fetched:
-            values = list(row[:width])
-            for position, converters, expression in self.converters:
-                value = values[position]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                values[position] = value
-            result.append(tuple(values))
-        return result
+        # Column by column (transposed in C): a converter is called per cell, the loops around it are not Python's.
+        columns = list(zip(*fetched, strict=True))[:width]
+        for position, converters, expression in self.converters:
+            column = columns[position]
+            for converter in converters:
+                column = [converter(value, expression, connection) for value in column]
+            columns[position] = column
+        return list(zip(*columns, strict=True))
 
 
 def compile_queryset(queryset: QuerySet) -> Compiled:
@@ -86,32 +83,59 @@ def uncached(query: QuerySet) -> list[tuple]:
     return list(query)
 
 
-def _entries() -> OrderedDict[Hashable, Compiled]:
-    entries = getattr(_local, "entries", None)
-    if entries is None:
-        entries = _local.entries = OrderedDict()
-    return entries
+class ThreadStore:
+    """A bounded store per thread, least recently used dropped first (here: compiled SQL; `dashboards.memo`: panels)."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._local = threading.local()
+
+    def _entries(self) -> OrderedDict[Hashable, Any]:
+        entries = getattr(self._local, "entries", None)
+        if entries is None:
+            entries = self._local.entries = OrderedDict()
+        return entries
+
+    def get(self, key: Hashable) -> Any:
+        entries = self._entries()
+        entry = entries.get(key)
+        if entry is not None:
+            entries.move_to_end(key)
+        return entry
+
+    def put(self, key: Hashable, entry: Any) -> Any:
+        entries = self._entries()
+        entries[key] = entry
+        entries.move_to_end(key)
+        if len(entries) > self.max_entries:
+            entries.popitem(last=False)
+        return entry
+
+    def clear(self) -> None:
+        self._entries().clear()
+
+
+_store = ThreadStore(MAX_ENTRIES)
 
 
 def clear() -> None:
-    _entries().clear()
+    _store.clear()
 
 
 def _entry(key: Hashable, make: Callable[[], Any]) -> Any:
-    entries = _entries()
-    entry = entries.get(key)
-    if entry is None:
-        entry = entries[key] = make()
-        if len(entries) > MAX_ENTRIES:
-            entries.popitem(last=False)
-    else:
-        entries.move_to_end(key)
-    return entry
+    entry = _store.get(key)
+    return entry if entry is not None else _store.put(key, make())
 
 
 def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
     """The rows of the `values_list()` queryset `build()` returns; `build()` is called once per key."""
     return _entry(key, lambda: compile_queryset(build())).rows()
+
+
+def compiled_rows(key: Hashable) -> list[tuple] | None:
+    """The rows of the SQL compiled under `key`, run now; None if none is (`dashboards.memo` checks a kept panel)."""
+    entry = _store.get(key)
+    return entry.rows() if isinstance(entry, Compiled) else None
 
 
 def objects(key: Hashable, build: Callable[[], QuerySet[Model]]) -> list[Model]:
