@@ -89,3 +89,12 @@ def back_to_indonesian():
     """A request activates its language for the whole thread; never leave English to the next test."""
     yield
     translation.activate("id")
+
+
+@pytest.fixture(autouse=True)
+def no_kept_panels():
+    """Each test's dashboards build their panels afresh: a panel kept by an earlier test (same user id, same rows)
+    would be the same, but would skip what the test mocks (`dashboards.memo`; test_memo.py tests the keeping)."""
+    from dashboards import memo
+
+    memo.clear()

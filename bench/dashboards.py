@@ -7,7 +7,8 @@ Builds (once; reused on later runs) about 12,000 persons, their memberships, 1,5
 seeded random generator. Then times, server-side through Django's test Client (middleware, session,
 auth, scoping, panels, template), the regency dashboard as the chair of the Kabupaten Serang forum and
 the province dashboard as provincial staff, each against the raw SQL of the same panels (the SQL the
-panels send, executed with a bare cursor). Medians of --runs runs after --warmup runs.
+panels send, executed with a bare cursor). Medians of --runs runs after --warmup runs. The page is timed as
+seen again (panels with unchanged rows kept: `dashboards.memo`), rebuilt (every panel built again) and cold.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import RoleAssignment, User  # noqa: E402
 from accounts.roles import assignments_of, staff_scope  # noqa: E402
 from cases.models import Beneficiary, Case  # noqa: E402
-from dashboards import panels, sqlcache  # noqa: E402
+from dashboards import memo, panels, sqlcache  # noqa: E402
 from forums.models import Event, Forum, OfficerTerm, Participation, Position  # noqa: E402
 from regions.models import District, Regency, Village  # noqa: E402
 from registry import demo_names  # noqa: E402
@@ -500,7 +501,12 @@ def main() -> None:
             assert response.status_code == 200, response.status_code
 
         def get_cold(get=get):
-            sqlcache.clear()  # the first request of a user on a day: the panels' SQL is compiled again
+            sqlcache.clear()  # the first request of a user on a day: the panels' SQL is compiled again,
+            memo.clear()  # and the panels built
+            get()
+
+        def get_rebuilt(get=get):
+            memo.clear()  # every panel's rows changed since the viewer's last page: all built again
             get()
 
         def get_without_panels(get=get):
@@ -517,10 +523,11 @@ def main() -> None:
         queries = len(ctx.captured_queries)  # now: the query log is a ring buffer
         statements = panel_sql(user, regency)
         pmks = [sql for sql in statements if is_pmks(sql)]
-        page_ms, sql_ms, cold_ms, fixed_ms, pmks_ms = interleaved_medians(
+        page_ms, sql_ms, rebuilt_ms, cold_ms, fixed_ms, pmks_ms = interleaved_medians(
             [
                 get,
                 lambda statements=statements: run_sql(statements),
+                get_rebuilt,
                 get_cold,
                 get_without_panels,
                 lambda pmks=pmks: run_sql(pmks),
@@ -530,24 +537,30 @@ def main() -> None:
         )
         ratio = page_ms / sql_ms
         met = ratio <= GOAL_RATIO and page_ms < GOAL_MS
-        rows.append((label, page_ms, sql_ms, ratio, queries, len(statements), met, cold_ms, fixed_ms, pmks_ms))
+        rows.append(
+            (label, page_ms, sql_ms, ratio, queries, len(statements), met, rebuilt_ms, cold_ms, fixed_ms, pmks_ms)
+        )
 
     print()
     header = (
         f"{'dashboard':<50} {'median ms':>9} {'raw SQL ms':>10} {'ratio':>5} {'queries':>7} {'panel SQL':>9}"
-        f"  goal  {'cold ms':>7} {'no panels ms':>12} {'PMKS SQL ms':>11}"
+        f"  goal  {'rebuilt ms':>10} {'ratio':>5} {'cold ms':>7} {'no panels ms':>12} {'PMKS SQL ms':>11}"
     )
     print(header)
     print("-" * len(header))
-    for label, page_ms, sql_ms, ratio, queries, panel_queries, met, cold_ms, fixed_ms, pmks_ms in rows:
+    for label, page_ms, sql_ms, ratio, queries, panel_queries, met, rebuilt_ms, cold_ms, fixed_ms, pmks_ms in rows:
         print(
             f"{label:<50} {page_ms:>9.1f} {sql_ms:>10.1f} {ratio:>5.2f} {queries:>7} {panel_queries:>9}  "
-            f"{'yes' if met else 'no ':<4}  {cold_ms:>7.1f} {fixed_ms:>12.1f} {pmks_ms:>11.1f}"
+            f"{'yes' if met else 'no ':<4}  {rebuilt_ms:>10.1f} {rebuilt_ms / sql_ms:>5.2f} {cold_ms:>7.1f} "
+            f"{fixed_ms:>12.1f} {pmks_ms:>11.1f}"
         )
     print(
         "\nmedian: the dashboard page through Django's test Client (middleware, session, auth, scoping, panels,"
-        "\n  template); raw SQL: the panels' own SQL run with a bare cursor; queries: all queries of the request;"
-        "\n  panel SQL: how many of them are the panels'; cold: the same page with the compiled SQL dropped first;"
+        "\n  template), seen again by the same viewer: every query runs, panels whose rows are unchanged are taken"
+        "\n  as built (dashboards.memo); raw SQL: the panels' own SQL run with a bare cursor; queries: all queries"
+        "\n  of the request; panel SQL: how many of them are the panels'; rebuilt: the same page with every panel"
+        "\n  built and rendered again (as after changes to all of their rows), and its ratio to the raw SQL;"
+        "\n  cold: the same page with the compiled SQL and the panels dropped first;"
         "\n  no panels: the same request with the panel list emptied (session, auth, scope, template);"
         "\n  PMKS SQL: the two PMKS panels' SQL alone (cases by category/region/status, households by decile)."
     )

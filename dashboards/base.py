@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -84,6 +85,7 @@ class Panel:
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the numbers are counted (page and XLSX)
     hints: list[str] = field(default_factory=list)  # how to use the page (page only)
+    html: str | None = field(default=None, repr=False, compare=False)  # rendered once (`dashboard_tags`)
 
 
 @dataclass
@@ -98,6 +100,11 @@ class Area:
     user: Any = None  # who looks: forum rows come through `forums.scoping`
     today: dt.date = field(default_factory=timezone.localdate)
     staff_scope: RegionScope = field(default_factory=RegionScope)  # where the viewer is Dinsos staff
+    # Per request: the rows of each panel query, run once however many panels read them (`rows`); while
+    # `dashboards.memo` builds a panel, the rows it read (`reads`), and whether a query is `rows`' own (`querying`).
+    _rows: dict[str, list[tuple] | DatabaseError] = field(default_factory=dict, init=False, repr=False, compare=False)
+    reads: dict[str, list[tuple] | None] | None = field(default=None, init=False, repr=False, compare=False)
+    querying: bool = field(default=False, init=False, repr=False, compare=False)
 
     def exact_for(self, regency_code: str | None = None) -> bool:
         """May the viewer see exact small counts of cases in this regency (None: the whole area)?
@@ -142,7 +149,47 @@ class Area:
 
     def rows(self, name: str, build: Callable[[], QuerySet]) -> list[tuple]:
         """Run the panel query `build()` returns (a `values_list()`), compiled once per area, date and user."""
-        return sqlcache.rows((name, *self.sql_key), build)
+        try:
+            rows = self._read(name, lambda key: sqlcache.rows(key, build))
+        except DatabaseError:
+            if self.reads is not None:
+                self.reads[name] = None  # a panel built without its rows is not kept
+            raise
+        if self.reads is not None:
+            self.reads[name] = rows
+        return rows
+
+    def current_rows(self, name: str) -> list[tuple] | None:
+        """The rows of the panel query `name` now, if its SQL is compiled (None if not, or if it failed): a kept
+        panel's check. A query that failed is not run again when the panel is built: `rows` raises its error."""
+        try:
+            return self._read(name, sqlcache.compiled_rows)
+        except DatabaseError:
+            return None
+
+    def _read(self, name: str, fetch: Callable[[tuple], list[tuple] | None]) -> list[tuple] | None:
+        rows = self._rows.get(name)
+        if isinstance(rows, DatabaseError):
+            raise rows
+        if rows is None:
+            self.querying = True
+            try:
+                rows = fetch((name, *self.sql_key))
+            except DatabaseError as error:
+                self._rows[name] = error
+                raise
+            finally:
+                self.querying = False
+            if rows is not None:
+                self._rows[name] = rows
+        return rows
+
+    @cached_property
+    def reference(self) -> list[tuple[type, dict[str, Any]]]:
+        """What the panels show of the reference data besides their rows: the fields of the regions, kecamatan,
+        PSKS types and offices as read (names, units, order). A kept panel is reused only while they are equal."""
+        objects = [*self.regencies, *self.districts, *self.psks_types, *self.single_positions]
+        return [(type(obj), {k: v for k, v in vars(obj).items() if k != "_state"}) for obj in objects]
 
     @cached_property
     def sql_key(self) -> tuple:
@@ -161,9 +208,9 @@ class Area:
             tuple(roles),
         )
 
-    @cached_property
+    @property
     def type_counts(self) -> TypeCounts:
-        """The recap's counts per type and regency (one query), shared by the panels that need them."""
+        """The recap's counts per type and regency (one query per request), shared by the panels that need them."""
         return collect_type_counts(
             self.rows("type_counts", lambda: type_counts_query(self.memberships(), self.institutions()))
         )

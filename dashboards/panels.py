@@ -14,7 +14,8 @@ events come through `forums.scoping` (`visible()`), as the names of officers and
 Queries: per-type counts 1 (shared with the province's per-regency table), per kecamatan 1, gaps 1,
 officers 2 (forums with their counts; terms ending with names), events 2 (list or per region; per
 month or the province-level list). Each runs through `Area.rows`, which compiles its SQL once
-(`dashboards.sqlcache`) and runs it on every request.
+(`dashboards.sqlcache`) and runs it on every request; a panel whose rows have not changed since it was last
+built for the same viewer is taken as it was (`dashboards.memo`).
 
 The PMKS panels (cases by category and status, households by decile) are in `dashboards.case_panels`:
 counts below 5 are shown as "<5" where `Area.exact_for` says the viewer may not see the cases themselves.
@@ -47,6 +48,7 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dashboards import memo
 from dashboards.base import (  # noqa: F401  # re-exported: views, tests and the bench use panels.Area, panels.Table …
     NO_DISTRICT,
     Area,
@@ -748,4 +750,5 @@ PANELS: list[PanelFunction] = [psks_types, per_area, gaps, officers, events, cas
 
 
 def build(area: Area, panels: Sequence[PanelFunction] = PANELS) -> list[Panel]:
-    return [panel(area) for panel in panels]
+    """The panels of the area, each built again only if its rows changed since it was last built (`memo`)."""
+    return [memo.build(area, panel) for panel in panels]

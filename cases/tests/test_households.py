@@ -55,13 +55,12 @@ def test_a_shared_kk_counts_once_and_each_beneficiary_without_kk_alone(family, s
 
 
 def test_the_panel_is_one_query_over_the_stored_households(family, serang_staff, django_assert_num_queries):
-    area = regency_area("36.73", user=serang_staff)
-    area.sql_key  # noqa: B018 (the roles, read once per page before the panels)
     sqlcache.clear()
-    with django_assert_num_queries(1):
-        case_panels.households(area)
-    with django_assert_num_queries(1):
-        case_panels.households(area)
+    for _page in range(2):  # compiling the SQL, then reusing it
+        area = regency_area("36.73", user=serang_staff)  # an area per page: it keeps its rows for the request
+        area.sql_key  # noqa: B018 (the roles, read once per page before the panels)
+        with django_assert_num_queries(1):
+            case_panels.households(area)
 
 
 def test_changing_a_kk_moves_the_beneficiary_and_hands_the_household_on(family, serang_staff):

@@ -139,7 +139,9 @@ def render_panel(panel: Panel) -> str:
 
 @register.simple_tag
 def dashboard_panel(panel: Panel) -> SafeString:
-    return mark_safe(render_panel(panel))  # noqa: S308  # every value escaped in render_panel
+    if panel.html is None:  # rendered once: a panel kept by `dashboards.memo` comes back with its HTML
+        panel.html = render_panel(panel)
+    return mark_safe(panel.html)  # noqa: S308  # every value escaped in render_panel
 
 
 @register.simple_tag
