@@ -32,6 +32,18 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def _escaped(text: str) -> str:
+    """`html.escape(text)`: the text itself when it holds none of the five characters (most names and titles)."""
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return escape(text)
+    return text
+
+
+def _cell(value) -> str:
+    """A cell's text, escaped."""
+    return _escaped(value if type(value) is str else cell_text(value))
+
+
 class _Cells:
     """Renders cells; the words for yes and no are translated once per table, not once per cell."""
 
@@ -40,32 +52,37 @@ class _Cells:
         self.no = f'<td class="text-danger fw-semibold">{escape(_("Tidak"))}</td>'
 
     def td(self, value) -> str:
+        kind = type(value)  # the common cases first: a name, a count (a bool is not an int here)
+        if kind is str:
+            return f"<td>{_escaped(value)}</td>"
+        if kind is int:
+            return f'<td class="text-end">{value}</td>'
         if value is True:
             return self.yes
         if value is False:
             return self.no
-        if isinstance(value, int):
-            return f'<td class="text-end">{value}</td>'
-        if isinstance(value, Hidden):  # a count shown as "<5" or "≥ 12": a number's place
-            return f'<td class="text-end">{escape(value)}</td>'
-        return f"<td>{escape(cell_text(value))}</td>"
+        if kind is Hidden:  # a count shown as "<5" or "≥ 12": a number's place
+            return f'<td class="text-end">{_escaped(value)}</td>'
+        return f"<td>{_cell(value)}</td>"
 
     def footer_td(self, value) -> str:
         if isinstance(value, int | Hidden):
-            return f'<td class="text-end">{value}</td>'
-        return f"<td>{escape(cell_text(value))}</td>"
+            return f'<td class="text-end">{_escaped(str(value))}</td>'
+        return f"<td>{_cell(value)}</td>"
 
 
 def render_rows(table: Table, cells: _Cells | None = None) -> str:
     """The <tr> of a table's body: the first cell a row header (a link when the row drills down)."""
-    cells = cells or _Cells()
-    td = cells.td
-    links = table.links or [""] * len(table.rows)
+    td = (cells or _Cells()).td
+    if not table.links:
+        return "\n".join(
+            f'<tr><th scope="row">{_cell(row[0])}</th>{"".join(map(td, row[1:]))}</tr>' for row in table.rows
+        )
     html = []
-    for link, row in zip(links, table.rows, strict=True):
-        head = escape(cell_text(row[0]))
+    for link, row in zip(table.links, table.rows, strict=True):
+        head = _cell(row[0])
         if link:
-            head = f'<a href="{escape(link)}">{head}</a>'
+            head = f'<a href="{_escaped(link)}">{head}</a>'
         html.append(f'<tr><th scope="row">{head}</th>{"".join(map(td, row[1:]))}</tr>')
     return "\n".join(html)
 
@@ -73,10 +90,7 @@ def render_rows(table: Table, cells: _Cells | None = None) -> str:
 def render_footer(table: Table, cells: _Cells | None = None) -> str:
     cells = cells or _Cells()
     first, *rest = table.footer
-    return (
-        f'<tr class="fw-semibold"><th scope="row">{escape(cell_text(first))}</th>'
-        f"{''.join(map(cells.footer_td, rest))}</tr>"
-    )
+    return f'<tr class="fw-semibold"><th scope="row">{_cell(first)}</th>{"".join(map(cells.footer_td, rest))}</tr>'
 
 
 def render_table(table: Table) -> str:

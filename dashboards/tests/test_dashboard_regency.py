@@ -6,10 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from dashboards import sqlcache
 
-from .conftest import grow_cases, grow_everything
+from .conftest import event, grow_cases, grow_everything
 from .helpers import chart_data, parse, table
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,24 @@ def test_page_says_when_its_data_is_from_and_links_to_the_export(page):
     assert "js/dashboard.js" in page
     assert "<script>" not in page  # CSP: no inline script; chart data only in json_script blocks
     assert "style=" not in page
+
+
+def test_names_are_shown_as_typed_never_as_markup(client, serang_forum_chair, known_forums):
+    titles = {
+        "Rapat <b>TKSK</b>": "Rapat &lt;b&gt;TKSK&lt;/b&gt;",
+        "PSM & Tagana": "PSM &amp; Tagana",
+        "Nilai > 5": "Nilai &gt; 5",
+        'Rapat "Forum"': "Rapat &quot;Forum&quot;",
+        "Jum'at Bersih": "Jum&#x27;at Bersih",
+    }
+    for title in titles:
+        event(title, timezone.localdate(), organiser_regency_id="36.04")
+    client.force_login(serang_forum_chair)
+    page = client.get(URL).text
+    events = {name.split(" (")[0] for name in table(page, "table-kegiatan")}
+    for title, escaped in titles.items():
+        assert f"{escaped} (" in page
+        assert title in events  # read back as typed
 
 
 def test_forum_chair_sees_no_personal_data_beyond_names(page):
