@@ -4,6 +4,7 @@ time, a panel built again as soon as its rows, its reference data, the language 
 from __future__ import annotations
 
 import re
+import threading
 from unittest import mock
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 from accounts.models import RoleAssignment
 from dashboards import memo, panels, sqlcache
 from dashboards.base import Panel
+from dashboards.sqlcache import ThreadStore
 from registry.models import Person, PsksType
 from registry.tests.factories import RoleFactory
 
@@ -178,3 +180,18 @@ def test_a_panel_built_while_its_query_failed_is_not_kept(client, known_cases, p
     with mock.patch.object(sqlcache, "rows", canceled):
         assert "Rumah tangga per desil belum dapat dihitung saat ini" in client.get(province).text
     assert "table-desil" in client.get(province).text  # counted again, once the database answers
+
+
+def test_kept_panels_and_compiled_sql_are_bounded_and_per_thread():
+    store = ThreadStore(2)
+    store.put("a", 1)
+    store.put("b", 2)
+    assert store.get("a") == 1  # used: "b" is now the least recently used
+    store.put("c", 3)
+    assert (store.get("a"), store.get("b"), store.get("c")) == (1, None, 3)
+
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(store.get("a")))
+    thread.start()
+    thread.join()
+    assert elsewhere == [None]  # another worker thread keeps its own
