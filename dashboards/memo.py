@@ -14,7 +14,8 @@ After a panel is built, the rows it read are kept with it, keyed by the last two
 request with the same key runs the same queries (`Area.current_rows`) and, when every row and the reference
 data are equal, takes the kept panel, already rendered (`Panel.html`), instead of building it again.
 A panel that reads the database other than through `Area.rows` is never kept (nothing would say that its
-data changed), nor one built while a query failed (the households past the statement time limit). `test_memo.py` pins that a kept panel is the one a fresh build gives.
+data changed), nor one built while a query failed (the households past the statement time limit).
+`test_memo.py` pins that a kept panel is the one a fresh build gives.
 
 Per thread, like the compiled SQL (`dashboards.sqlcache`); at most `MAX_ENTRIES` panels, least recently
 used dropped first.
